@@ -1,0 +1,1 @@
+export { type Runtime, runtime } from "./runtime.ts";

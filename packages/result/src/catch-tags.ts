@@ -1,0 +1,94 @@
+/**
+ * @module
+ * Handle some tags of a `Result`'s error union and keep the rest, narrowed in the type.
+ */
+import { err, type Result, type ResultAsync } from "neverthrow";
+import { isTagged, type Tagged } from "./tagged-error.ts";
+
+type AnyResult = Result<unknown, unknown>;
+type AnyResultLike = AnyResult | ResultAsync<unknown, unknown>;
+
+/** Handlers for some tags of `E`; each returns a `Result` (or, for `ResultAsync` input, a `ResultAsync`). */
+export type PartialErrorHandlers<E extends Tagged, R> = {
+  readonly [Tag in E["_tag"]]?: (error: Extract<E, Tagged<Tag>>) => R;
+};
+
+type OkOf<R> = R extends Result<infer T, unknown> ? T : R extends ResultAsync<infer T, unknown> ? T : never;
+type ErrOf<R> = R extends Result<unknown, infer F> ? F : R extends ResultAsync<unknown, infer F> ? F : never;
+type Returned<H> = { [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never }[keyof H];
+
+/** The error union left after the handled tags are removed and the handlers' own errors added. */
+export type RemainingError<E, H> = Exclude<E, Tagged<keyof H & string>> | ErrOf<Returned<H>>;
+
+function recover(handlers: Record<string, ((error: Tagged) => AnyResultLike) | undefined>) {
+  return (error: unknown): AnyResultLike => {
+    const handler = isTagged(error) ? handlers[error._tag] : undefined;
+    return handler === undefined ? err(error) : handler(error as Tagged);
+  };
+}
+
+/**
+ * Handles the errors whose tag has a handler; the others pass through. The result type drops the handled
+ * tags from the error union and adds whatever the handlers can return.
+ *
+ * @param result A `Result` or `ResultAsync` whose error is a tagged union.
+ * @param handlers Some tags, each mapped to a recovery that returns a `Result` (or `ResultAsync`).
+ *
+ * @example
+ * ```ts
+ * import { TaggedError, catchTags, err, ok, type Result } from "@keel/result";
+ * class NotFound extends TaggedError("NotFound") {}
+ * class Timeout extends TaggedError("Timeout") {}
+ *
+ * const found: Result<string, NotFound | Timeout> = err(new NotFound());
+ * const recovered = catchTags(found, { NotFound: () => ok("guest") }); // Result<string, Timeout>
+ * console.assert(recovered._unsafeUnwrap() === "guest");
+ * ```
+ */
+export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, AnyResult>>(
+  result: Result<T, E>,
+  handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
+): Result<T | OkOf<Returned<H>>, RemainingError<E, H>>;
+export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, AnyResultLike>>(
+  result: ResultAsync<T, E>,
+  handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
+): ResultAsync<T | OkOf<Returned<H>>, RemainingError<E, H>>;
+export function catchTags(
+  result: AnyResultLike,
+  handlers: Record<string, (error: Tagged) => AnyResultLike>,
+): AnyResultLike {
+  const handle = recover(handlers);
+  // Both Result and ResultAsync have orElse; ResultAsync's accepts a Result or a ResultAsync.
+  return (result as ResultAsync<unknown, unknown>).orElse(handle);
+}
+
+/**
+ * Handles one tag; shorthand for `catchTags(result, { [tag]: handler })`.
+ *
+ * @example
+ * ```ts
+ * import { TaggedError, catchTag, errAsync, okAsync, type ResultAsync } from "@keel/result";
+ * class CacheMiss extends TaggedError("CacheMiss") {}
+ *
+ * const cached: ResultAsync<number, CacheMiss> = errAsync(new CacheMiss());
+ * const value = await catchTag(cached, "CacheMiss", () => okAsync(0)); // ResultAsync<number, never>
+ * console.assert(value._unsafeUnwrap() === 0);
+ * ```
+ */
+export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends AnyResult>(
+  result: Result<T, E>,
+  tag: Tag,
+  handler: (error: Extract<E, Tagged<Tag>>) => R,
+): Result<T | OkOf<R>, Exclude<E, Tagged<Tag>> | ErrOf<R>>;
+export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends AnyResultLike>(
+  result: ResultAsync<T, E>,
+  tag: Tag,
+  handler: (error: Extract<E, Tagged<Tag>>) => R,
+): ResultAsync<T | OkOf<R>, Exclude<E, Tagged<Tag>> | ErrOf<R>>;
+export function catchTag(
+  result: AnyResultLike,
+  tag: string,
+  handler: (error: Tagged) => AnyResultLike,
+): AnyResultLike {
+  return catchTags(result as Result<unknown, Tagged>, { [tag]: handler } as never);
+}

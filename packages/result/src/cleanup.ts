@@ -1,0 +1,73 @@
+/**
+ * @module
+ * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost.
+ */
+import { err, type Result, ResultAsync } from "neverthrow";
+import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
+
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = TaggedError("CleanupError");
+
+/**
+ * The cleanup step failed. `cause` is the cleanup's throw or error. When the work itself had failed too,
+ * its error is kept as `primary`, so neither failure is lost.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError } from "@keel/result";
+ * const error = new CleanupError({ cause: new Error("close failed") });
+ * console.assert(error._tag === "CleanupError" && error.primary === undefined);
+ * ```
+ */
+export class CleanupError extends CleanupErrorBase<{ readonly primary?: unknown }> {
+  constructor(fields: { cause: unknown; primary?: unknown }) {
+    super({ message: "Cleanup failed", ...fields });
+  }
+}
+
+/** A cleanup step: may return nothing, a promise, a `Result` or a `ResultAsync`. */
+export type Cleanup = () => void | PromiseLike<void> | Result<unknown, unknown> | ResultAsync<unknown, unknown>;
+
+async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { failed: true; cause: unknown }> {
+  try {
+    const outcome = await cleanup();
+    if (outcome !== undefined && outcome.isErr()) return { failed: true, cause: outcome.error };
+    return { failed: false };
+  } catch (thrown) {
+    return { failed: true, cause: thrown };
+  }
+}
+
+/**
+ * Runs `cleanup` after `work` settles, on the ok and the error path, and returns `work`'s result unchanged
+ * unless the cleanup fails: then the result is a {@link CleanupError} (keeping `work`'s error as `primary`).
+ * A `work` promise that rejects (a bug, not an `err`) still runs the cleanup and then rejects again.
+ *
+ * @example
+ * ```ts
+ * import { andFinally, okAsync } from "@keel/result";
+ * let closed = false;
+ * const result = await andFinally(okAsync("rows"), () => {
+ *   closed = true;
+ * });
+ * console.assert(result._unsafeUnwrap() === "rows" && closed);
+ * ```
+ */
+export function andFinally<T, E>(work: ResultAsync<T, E>, cleanup: Cleanup): ResultAsync<T, E | CleanupError> {
+  return new ResultAsync(
+    (async (): Promise<Result<T, E | CleanupError>> => {
+      let result: Result<T, E>;
+      try {
+        result = await work;
+      } catch (rejection) {
+        await runCleanup(cleanup);
+        throw rejection;
+      }
+      const cleaned = await runCleanup(cleanup);
+      if (!cleaned.failed) return result;
+      return err(
+        new CleanupError(result.isErr() ? { cause: cleaned.cause, primary: result.error } : { cause: cleaned.cause }),
+      );
+    })(),
+  );
+}

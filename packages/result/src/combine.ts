@@ -1,0 +1,106 @@
+/**
+ * @module
+ * Combine an object of Results into a Result of an object, keeping every key's type.
+ */
+import { err, ok, type Result, ResultAsync } from "neverthrow";
+
+type AnyResult = Result<unknown, unknown>;
+type ResultRecord = Readonly<Record<string, AnyResult>>;
+type AsyncResultRecord = Readonly<Record<string, AnyResult | ResultAsync<unknown, unknown>>>;
+
+type OkOf<R> = R extends Result<infer T, unknown> ? T : R extends ResultAsync<infer T, unknown> ? T : never;
+type ErrOf<R> = R extends Result<unknown, infer E> ? E : R extends ResultAsync<unknown, infer E> ? E : never;
+
+/** `{ a: Result<A, E1>, b: Result<B, E2> }` becomes `{ a: A, b: B }`. */
+export type OkRecord<R> = { -readonly [K in keyof R]: OkOf<R[K]> };
+/** The union of the errors of an object of Results. */
+export type ErrRecord<R> = { [K in keyof R]: ErrOf<R[K]> }[keyof R];
+
+function collect(entries: readonly (readonly [string, AnyResult])[], allErrors: boolean) {
+  const values: Record<string, unknown> = {};
+  const errors: unknown[] = [];
+  for (const [key, result] of entries) {
+    if (result.isOk()) {
+      // defineProperty: a "__proto__" key must become a field, not the object's prototype.
+      Object.defineProperty(values, key, { value: result.value, enumerable: true, writable: true, configurable: true });
+      continue;
+    }
+    if (!allErrors) return err(result.error);
+    errors.push(result.error);
+  }
+  return errors.length > 0 ? err(errors) : ok(values);
+}
+
+/**
+ * Combines an object of Results: `ok` of an object of all values, or the first error in key order.
+ *
+ * @example
+ * ```ts
+ * import { combineObject, ok } from "@keel/result";
+ * const combined = combineObject({ id: ok(1), name: ok("Ada") }); // Result<{ id: number; name: string }, never>
+ * console.assert(combined._unsafeUnwrap().name === "Ada");
+ * ```
+ */
+export function combineObject<const R extends ResultRecord>(results: R): Result<OkRecord<R>, ErrRecord<R>> {
+  return collect(Object.entries(results), false) as Result<OkRecord<R>, ErrRecord<R>>;
+}
+
+/**
+ * Combines an object of Results, collecting every error (in key order) instead of stopping at the first.
+ *
+ * @example
+ * ```ts
+ * import { combineObjectWithAllErrors, err, ok } from "@keel/result";
+ * const combined = combineObjectWithAllErrors({ a: err("bad a"), b: ok(2), c: err("bad c") });
+ * console.assert(combined._unsafeUnwrapErr().join() === "bad a,bad c");
+ * ```
+ */
+export function combineObjectWithAllErrors<const R extends ResultRecord>(
+  results: R,
+): Result<OkRecord<R>, ErrRecord<R>[]> {
+  return collect(Object.entries(results), true) as Result<OkRecord<R>, ErrRecord<R>[]>;
+}
+
+async function settle(results: AsyncResultRecord): Promise<(readonly [string, AnyResult])[]> {
+  const keys = Object.keys(results);
+  const settled = await Promise.all(keys.map((key) => results[key]));
+  return keys.map((key, index) => [key, settled[index] as AnyResult] as const);
+}
+
+/**
+ * Async {@link combineObject}: the values may be `Result`s or `ResultAsync`s, which run concurrently.
+ *
+ * @example
+ * ```ts
+ * import { combineObjectAsync, ok, okAsync } from "@keel/result";
+ * const combined = await combineObjectAsync({ user: okAsync({ id: 1 }), flags: ok(["beta"]) });
+ * console.assert(combined._unsafeUnwrap().flags[0] === "beta");
+ * ```
+ */
+export function combineObjectAsync<const R extends AsyncResultRecord>(
+  results: R,
+): ResultAsync<OkRecord<R>, ErrRecord<R>> {
+  return new ResultAsync(settle(results).then((entries) => collect(entries, false))) as ResultAsync<
+    OkRecord<R>,
+    ErrRecord<R>
+  >;
+}
+
+/**
+ * Async {@link combineObjectWithAllErrors}.
+ *
+ * @example
+ * ```ts
+ * import { combineObjectWithAllErrorsAsync, errAsync, ok } from "@keel/result";
+ * const combined = await combineObjectWithAllErrorsAsync({ a: errAsync("down"), b: ok(1) });
+ * console.assert(combined._unsafeUnwrapErr()[0] === "down");
+ * ```
+ */
+export function combineObjectWithAllErrorsAsync<const R extends AsyncResultRecord>(
+  results: R,
+): ResultAsync<OkRecord<R>, ErrRecord<R>[]> {
+  return new ResultAsync(settle(results).then((entries) => collect(entries, true))) as ResultAsync<
+    OkRecord<R>,
+    ErrRecord<R>[]
+  >;
+}

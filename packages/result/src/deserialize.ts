@@ -1,0 +1,141 @@
+/**
+ * @module
+ * Read a serialised `Result` back, validated, with its tagged errors rehydrated as real class instances.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, ok, type Result } from "neverthrow";
+import { fromSchema } from "./schema.ts";
+import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstance } from "./tagged-error.ts";
+import type { ValidationIssue } from "./validation-error.ts";
+
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> = TaggedError("DeserializeError");
+
+/**
+ * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail
+ * their schema, or an error tag that is not registered. Input values are never echoed.
+ *
+ * @example
+ * ```ts
+ * import { DeserializeError } from "@keel/result";
+ * const error = new DeserializeError({ issues: [{ path: ["ok"], message: "Expected a boolean" }] });
+ * console.assert(error._tag === "DeserializeError");
+ * ```
+ */
+export class DeserializeError extends DeserializeErrorBase<{
+  readonly issues: readonly ValidationIssue[];
+}> {
+  constructor(fields: { issues: readonly ValidationIssue[] }) {
+    super({ message: fields.issues.map((issue) => [...issue.path, issue.message].join(": ")).join("; "), ...fields });
+  }
+}
+
+/** A class made with `TaggedError`, as the registry sees it. */
+export interface RegisteredErrorClass<Instance extends TaggedErrorInstance<string> = TaggedErrorInstance<string>> {
+  readonly tag: string;
+  new (fields: never): Instance;
+}
+
+/** A registry entry: a class with no fields, or a class and a Standard Schema for its fields. */
+export type ErrorEntry =
+  | RegisteredErrorClass
+  | readonly [errorClass: RegisteredErrorClass, fields: StandardSchemaV1<unknown, Record<string, unknown>>];
+
+type InstanceOfEntry<Entry> = Entry extends readonly [RegisteredErrorClass<infer I>, unknown]
+  ? I
+  : Entry extends RegisteredErrorClass<infer I>
+    ? I
+    : never;
+
+/** Options for {@link resultDeserializer}. */
+export interface DeserializeOptions<S extends StandardSchemaV1, Entries extends readonly ErrorEntry[]> {
+  /** Validates the ok value. */
+  readonly value: S;
+  /** The error classes that may come back; any other tag is a `DeserializeError`. */
+  readonly errors: Entries;
+}
+
+const MAX_TAG_ECHO = 64;
+
+function problem(path: (string | number)[], message: string): DeserializeError {
+  return new DeserializeError({ issues: [{ path, message }] });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): Result<unknown, DeserializeError> {
+  try {
+    return ok(JSON.parse(text));
+  } catch {
+    return err(problem([], "Not valid JSON"));
+  }
+}
+
+/**
+ * Builds (once) a deserialiser for a serialised `Result<T, E>`: it accepts JSON text or parsed data,
+ * validates the ok value with `value`, and rebuilds a registered error class from the error's tag, with its
+ * fields validated by that class's schema. Anything else is a {@link DeserializeError}; it never throws.
+ *
+ * @example
+ * ```ts
+ * import { resultDeserializer, serializeResult, TaggedError, err } from "@keel/result";
+ * import { z } from "zod";
+ * class NotFound extends TaggedError("NotFound")<{ id: string }> {}
+ * class Conflict extends TaggedError("Conflict") {}
+ *
+ * const readUser = resultDeserializer({
+ *   value: z.object({ name: z.string() }),
+ *   errors: [[NotFound, z.object({ id: z.string() })], Conflict],
+ * });
+ * const back = readUser(JSON.stringify(serializeResult(err(new NotFound({ id: "7" })))));
+ * console.assert(back.isErr() && back.error instanceof NotFound && back.error.id === "7");
+ * ```
+ */
+export function resultDeserializer<S extends StandardSchemaV1, const Entries extends readonly ErrorEntry[]>(
+  options: DeserializeOptions<S, Entries>,
+): (input: unknown) => Result<StandardSchemaV1.InferOutput<S>, InstanceOfEntry<Entries[number]> | DeserializeError> {
+  type Output = Result<StandardSchemaV1.InferOutput<S>, InstanceOfEntry<Entries[number]> | DeserializeError>;
+  const parseValue = fromSchema(options.value);
+  const registry = new Map<string, { errorClass: RegisteredErrorClass; parseFields: ReturnType<typeof fromSchema> | undefined }>();
+  for (const entry of options.errors) {
+    const [errorClass, fields] = Array.isArray(entry) ? entry : [entry as RegisteredErrorClass, undefined];
+    registry.set(errorClass.tag, { errorClass, parseFields: fields === undefined ? undefined : fromSchema(fields) });
+  }
+
+  function readError(error: unknown): Output {
+    if (!isRecord(error) || typeof error._tag !== "string") return err(problem(["error", "_tag"], "Expected a string tag"));
+    const registered = registry.get(error._tag);
+    if (registered === undefined) {
+      return err(problem(["error", "_tag"], `Unknown error tag "${error._tag.slice(0, MAX_TAG_ECHO)}"`));
+    }
+    const message = typeof error.message === "string" ? error.message : undefined;
+    // A class registered without a schema gets no fields: unvalidated data must not pose as typed fields.
+    let fields: Record<string, unknown> = {};
+    if (registered.parseFields !== undefined) {
+      const parsed = registered.parseFields(errorFields(error as { _tag: string }));
+      if (parsed.isErr()) {
+        return err(new DeserializeError({ issues: parsed.error.issues.map((i) => ({ ...i, path: ["error", ...i.path] })) }));
+      }
+      fields = parsed.value as Record<string, unknown>;
+    }
+    const ErrorClass = registered.errorClass as unknown as new (fields: Record<string, unknown>) => never;
+    return err(new ErrorClass(message === undefined ? fields : { ...fields, message }));
+  }
+
+  return (input) => {
+    const parsed = typeof input === "string" ? parseJson(input) : ok(input);
+    if (parsed.isErr()) return err(parsed.error);
+    const envelope = parsed.value;
+    if (!isRecord(envelope) || typeof envelope.ok !== "boolean") {
+      return err(problem(["ok"], "Expected an object with a boolean ok"));
+    }
+    if (!envelope.ok) return readError(envelope.error);
+    const value = parseValue(envelope.value);
+    if (value.isErr()) {
+      return err(new DeserializeError({ issues: value.error.issues.map((i) => ({ ...i, path: ["value", ...i.path] })) }));
+    }
+    return ok(value.value as StandardSchemaV1.InferOutput<S>);
+  };
+}

@@ -1,0 +1,57 @@
+export { attempt, attemptAsync, type ThrowMapper } from "./attempt.ts";
+export { andFinally, type Cleanup, CleanupError } from "./cleanup.ts";
+export {
+  combineObject,
+  combineObjectAsync,
+  combineObjectWithAllErrors,
+  combineObjectWithAllErrorsAsync,
+  type ErrRecord,
+  type OkRecord,
+} from "./combine.ts";
+export { catchTag, catchTags, type PartialErrorHandlers, type RemainingError } from "./catch-tags.ts";
+export {
+  DeserializeError,
+  type DeserializeOptions,
+  type ErrorEntry,
+  type RegisteredErrorClass,
+  resultDeserializer,
+} from "./deserialize.ts";
+export { type ErrorHandlers, matchError } from "./match-error.ts";
+export {
+  Err,
+  err,
+  errAsync,
+  fromAsyncThrowable,
+  fromPromise,
+  fromSafePromise,
+  fromThrowable,
+  Ok,
+  ok,
+  okAsync,
+  Result,
+  ResultAsync,
+  safeTry,
+} from "./neverthrow.ts";
+export {
+  createProblemMapper,
+  type ProblemContext,
+  type ProblemDetails,
+  type ProblemMapper,
+  type ProblemMapperOptions,
+  type ProblemRule,
+  type UnexpectedReport,
+} from "./problem.ts";
+export { fromSchema, fromSchemaAsync, type SchemaBridgeOptions } from "./schema.ts";
+export { type SerializedError, type SerializedResult, serializeResult, serializeResultAsync } from "./serialize.ts";
+export {
+  errorFields,
+  isTagged,
+  type ReservedField,
+  type Tagged,
+  TaggedError,
+  type TaggedErrorClass,
+  type TaggedErrorInstance,
+  type TaggedErrorOptions,
+} from "./tagged-error.ts";
+export { UnexpectedError } from "./unexpected-error.ts";
+export { toValidationIssues, ValidationError, type ValidationIssue } from "./validation-error.ts";

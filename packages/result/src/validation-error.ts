@@ -1,0 +1,65 @@
+/**
+ * @module
+ * The error a schema bridge returns: tagged, with issue paths and messages, and no input values.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
+
+/** One problem found by a schema: where it is and what is wrong. */
+export interface ValidationIssue {
+  /** Keys from the root of the input to the offending value; empty for the root itself. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const ValidationErrorBase: TaggedErrorClass<"ValidationError"> = TaggedError("ValidationError");
+
+/**
+ * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input.
+ *
+ * @example
+ * ```ts
+ * import { ValidationError } from "@keel/result";
+ * const error = new ValidationError({ issues: [{ path: ["email"], message: "Invalid email" }] });
+ * console.assert(error._tag === "ValidationError" && error.message === "email: Invalid email");
+ * ```
+ */
+export class ValidationError extends ValidationErrorBase<{
+  readonly issues: readonly ValidationIssue[];
+  readonly input?: unknown;
+}> {
+  constructor(fields: { issues: readonly ValidationIssue[]; input?: unknown; message?: string; cause?: unknown }) {
+    super({ message: fields.message ?? describeIssues(fields.issues), ...fields });
+  }
+}
+
+const MAX_LISTED_ISSUES = 5;
+
+function describeIssues(issues: readonly ValidationIssue[]): string {
+  const listed = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`));
+  const more = issues.length > MAX_LISTED_ISSUES ? `; and ${issues.length - MAX_LISTED_ISSUES} more` : "";
+  return listed.join("; ") + more;
+}
+
+/**
+ * Turns Standard Schema issues into plain, JSON-safe {@link ValidationIssue}s (symbol keys become strings).
+ *
+ * @example
+ * ```ts
+ * import { toValidationIssues } from "@keel/result";
+ * const issues = toValidationIssues([{ message: "Required", path: [{ key: "user" }, "name"] }]);
+ * console.assert(issues[0]?.path.join(".") === "user.name");
+ * ```
+ */
+export function toValidationIssues(issues: readonly StandardSchemaV1.Issue[]): ValidationIssue[] {
+  return issues.map((issue) => ({
+    path: (issue.path ?? []).map((segment) => {
+      const key = typeof segment === "object" ? segment.key : segment;
+      return typeof key === "number" ? key : String(key);
+    }),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import runtimes from "./runtimes.json" with { type: "json" };
+
+/**
+ * The workerd leg: the same suites, run inside workerd by @cloudflare/vitest-plugin.
+ * This pool always has Buffer and process (its runner needs them), so it cannot catch Node-API use;
+ * the flag-free consumer check in scripts/consumer-check.ts does.
+ */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      miniflare: {
+        compatibilityDate: runtimes.workerdCompatibilityDate,
+        compatibilityFlags: ["nodejs_compat"],
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});
