@@ -2,7 +2,7 @@
  * @module
  * Run code that may throw or reject and get a `Result` whose error is typed.
  */
-import { err, ok, type Result, ResultAsync } from "neverthrow";
+import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
 import { UnexpectedError } from "./unexpected-error.ts";
 
 /**

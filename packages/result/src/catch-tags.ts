@@ -2,23 +2,22 @@
  * @module
  * Handle some tags of a `Result`'s error union and keep the rest, narrowed in the type.
  */
-import { err, type Result, type ResultAsync } from "neverthrow";
+
+import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
+import { err, type Result, type ResultAsync } from "./neverthrow.ts";
 import { isTagged, type Tagged } from "./tagged-error.ts";
 
-type AnyResult = Result<unknown, unknown>;
-type AnyResultLike = AnyResult | ResultAsync<unknown, unknown>;
+type AnyResultLike = Result<unknown, unknown> | ResultAsync<unknown, unknown>;
 
 /** Handlers for some tags of `E`; each returns a `Result` (or, for `ResultAsync` input, a `ResultAsync`). */
 export type PartialErrorHandlers<E extends Tagged, R> = {
   readonly [Tag in E["_tag"]]?: (error: Extract<E, Tagged<Tag>>) => R;
 };
 
-type OkOf<R> = R extends Result<infer T, unknown> ? T : R extends ResultAsync<infer T, unknown> ? T : never;
-type ErrOf<R> = R extends Result<unknown, infer F> ? F : R extends ResultAsync<unknown, infer F> ? F : never;
 type Returned<H> = { [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never }[keyof H];
 
 /** The error union left after the handled tags are removed and the handlers' own errors added. */
-export type RemainingError<E, H> = Exclude<E, Tagged<keyof H & string>> | ErrOf<Returned<H>>;
+export type RemainingError<E, H> = Exclude<E, Tagged<keyof H & string>> | InferErr<Returned<H>>;
 
 function recover(handlers: Record<string, ((error: Tagged) => AnyResultLike) | undefined>) {
   return (error: unknown): AnyResultLike => {
@@ -45,14 +44,14 @@ function recover(handlers: Record<string, ((error: Tagged) => AnyResultLike) | u
  * console.assert(recovered._unsafeUnwrap() === "guest");
  * ```
  */
-export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, AnyResult>>(
+export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, ResultLike>>(
   result: Result<T, E>,
   handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
-): Result<T | OkOf<Returned<H>>, RemainingError<E, H>>;
-export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, AnyResultLike>>(
+): Result<T | InferOk<Returned<H>>, RemainingError<E, H>>;
+export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, MaybeAsyncResultLike>>(
   result: ResultAsync<T, E>,
   handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
-): ResultAsync<T | OkOf<Returned<H>>, RemainingError<E, H>>;
+): ResultAsync<T | InferOk<Returned<H>>, RemainingError<E, H>>;
 export function catchTags(
   result: AnyResultLike,
   handlers: Record<string, (error: Tagged) => AnyResultLike>,
@@ -75,16 +74,16 @@ export function catchTags(
  * console.assert(value._unsafeUnwrap() === 0);
  * ```
  */
-export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends AnyResult>(
+export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends ResultLike>(
   result: Result<T, E>,
   tag: Tag,
   handler: (error: Extract<E, Tagged<Tag>>) => R,
-): Result<T | OkOf<R>, Exclude<E, Tagged<Tag>> | ErrOf<R>>;
-export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends AnyResultLike>(
+): Result<T | InferOk<R>, Exclude<E, Tagged<Tag>> | InferErr<R>>;
+export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends MaybeAsyncResultLike>(
   result: ResultAsync<T, E>,
   tag: Tag,
   handler: (error: Extract<E, Tagged<Tag>>) => R,
-): ResultAsync<T | OkOf<R>, Exclude<E, Tagged<Tag>> | ErrOf<R>>;
+): ResultAsync<T | InferOk<R>, Exclude<E, Tagged<Tag>> | InferErr<R>>;
 export function catchTag(
   result: AnyResultLike,
   tag: string,

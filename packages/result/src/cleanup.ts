@@ -2,7 +2,7 @@
  * @module
  * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost.
  */
-import { err, type Result, ResultAsync } from "neverthrow";
+import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
@@ -26,12 +26,16 @@ export class CleanupError extends CleanupErrorBase<{ readonly primary?: unknown 
 }
 
 /** A cleanup step: may return nothing, a promise, a `Result` or a `ResultAsync`. */
-export type Cleanup = () => void | PromiseLike<void> | Result<unknown, unknown> | ResultAsync<unknown, unknown>;
+export type Cleanup = () =>
+  | void
+  | PromiseLike<void>
+  | Result<unknown, unknown>
+  | ResultAsync<unknown, unknown>;
 
 async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { failed: true; cause: unknown }> {
   try {
     const outcome = await cleanup();
-    if (outcome !== undefined && outcome.isErr()) return { failed: true, cause: outcome.error };
+    if (outcome?.isErr()) return { failed: true, cause: outcome.error };
     return { failed: false };
   } catch (thrown) {
     return { failed: true, cause: thrown };
@@ -53,7 +57,10 @@ async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { faile
  * console.assert(result._unsafeUnwrap() === "rows" && closed);
  * ```
  */
-export function andFinally<T, E>(work: ResultAsync<T, E>, cleanup: Cleanup): ResultAsync<T, E | CleanupError> {
+export function andFinally<T, E>(
+  work: ResultAsync<T, E>,
+  cleanup: Cleanup,
+): ResultAsync<T, E | CleanupError> {
   return new ResultAsync(
     (async (): Promise<Result<T, E | CleanupError>> => {
       let result: Result<T, E>;
@@ -66,7 +73,9 @@ export function andFinally<T, E>(work: ResultAsync<T, E>, cleanup: Cleanup): Res
       const cleaned = await runCleanup(cleanup);
       if (!cleaned.failed) return result;
       return err(
-        new CleanupError(result.isErr() ? { cause: cleaned.cause, primary: result.error } : { cause: cleaned.cause }),
+        new CleanupError(
+          result.isErr() ? { cause: cleaned.cause, primary: result.error } : { cause: cleaned.cause },
+        ),
       );
     })(),
   );

@@ -2,27 +2,26 @@
  * @module
  * Combine an object of Results into a Result of an object, keeping every key's type.
  */
-import { err, ok, type Result, ResultAsync } from "neverthrow";
+
+import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
+import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
+import { defineField } from "./tagged-error.ts";
 
 type AnyResult = Result<unknown, unknown>;
-type ResultRecord = Readonly<Record<string, AnyResult>>;
-type AsyncResultRecord = Readonly<Record<string, AnyResult | ResultAsync<unknown, unknown>>>;
-
-type OkOf<R> = R extends Result<infer T, unknown> ? T : R extends ResultAsync<infer T, unknown> ? T : never;
-type ErrOf<R> = R extends Result<unknown, infer E> ? E : R extends ResultAsync<unknown, infer E> ? E : never;
+type ResultRecord = Readonly<Record<string, ResultLike>>;
+type AsyncResultRecord = Readonly<Record<string, MaybeAsyncResultLike>>;
 
 /** `{ a: Result<A, E1>, b: Result<B, E2> }` becomes `{ a: A, b: B }`. */
-export type OkRecord<R> = { -readonly [K in keyof R]: OkOf<R[K]> };
+export type OkRecord<R> = { -readonly [K in keyof R]: InferOk<R[K]> };
 /** The union of the errors of an object of Results. */
-export type ErrRecord<R> = { [K in keyof R]: ErrOf<R[K]> }[keyof R];
+export type ErrRecord<R> = { [K in keyof R]: InferErr<R[K]> }[keyof R];
 
 function collect(entries: readonly (readonly [string, AnyResult])[], allErrors: boolean) {
   const values: Record<string, unknown> = {};
   const errors: unknown[] = [];
   for (const [key, result] of entries) {
     if (result.isOk()) {
-      // defineProperty: a "__proto__" key must become a field, not the object's prototype.
-      Object.defineProperty(values, key, { value: result.value, enumerable: true, writable: true, configurable: true });
+      defineField(values, key, result.value);
       continue;
     }
     if (!allErrors) return err(result.error);
@@ -42,7 +41,10 @@ function collect(entries: readonly (readonly [string, AnyResult])[], allErrors: 
  * ```
  */
 export function combineObject<const R extends ResultRecord>(results: R): Result<OkRecord<R>, ErrRecord<R>> {
-  return collect(Object.entries(results), false) as Result<OkRecord<R>, ErrRecord<R>>;
+  return collect(Object.entries(results) as [string, AnyResult][], false) as Result<
+    OkRecord<R>,
+    ErrRecord<R>
+  >;
 }
 
 /**
@@ -58,7 +60,10 @@ export function combineObject<const R extends ResultRecord>(results: R): Result<
 export function combineObjectWithAllErrors<const R extends ResultRecord>(
   results: R,
 ): Result<OkRecord<R>, ErrRecord<R>[]> {
-  return collect(Object.entries(results), true) as Result<OkRecord<R>, ErrRecord<R>[]>;
+  return collect(Object.entries(results) as [string, AnyResult][], true) as Result<
+    OkRecord<R>,
+    ErrRecord<R>[]
+  >;
 }
 
 async function settle(results: AsyncResultRecord): Promise<(readonly [string, AnyResult])[]> {

@@ -3,10 +3,10 @@
  * Read a serialised `Result` back, validated, with its tagged errors rehydrated as real class instances.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { err, ok, type Result } from "neverthrow";
+import { err, ok, type Result } from "./neverthrow.ts";
 import { fromSchema } from "./schema.ts";
 import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstance } from "./tagged-error.ts";
-import type { ValidationIssue } from "./validation-error.ts";
+import { describeIssues, type ValidationIssue } from "./validation-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
 const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> = TaggedError("DeserializeError");
@@ -26,12 +26,14 @@ export class DeserializeError extends DeserializeErrorBase<{
   readonly issues: readonly ValidationIssue[];
 }> {
   constructor(fields: { issues: readonly ValidationIssue[] }) {
-    super({ message: fields.issues.map((issue) => [...issue.path, issue.message].join(": ")).join("; "), ...fields });
+    super({ message: describeIssues(fields.issues), ...fields });
   }
 }
 
 /** A class made with `TaggedError`, as the registry sees it. */
-export interface RegisteredErrorClass<Instance extends TaggedErrorInstance<string> = TaggedErrorInstance<string>> {
+export interface RegisteredErrorClass<
+  Instance extends TaggedErrorInstance<string> = TaggedErrorInstance<string>,
+> {
   readonly tag: string;
   new (fields: never): Instance;
 }
@@ -81,7 +83,7 @@ function parseJson(text: string): Result<unknown, DeserializeError> {
  * @example
  * ```ts
  * import { resultDeserializer, serializeResult, TaggedError, err } from "@keel/result";
- * import { z } from "zod";
+ * import * as z from "zod";
  * class NotFound extends TaggedError("NotFound")<{ id: string }> {}
  * class Conflict extends TaggedError("Conflict") {}
  *
@@ -95,17 +97,26 @@ function parseJson(text: string): Result<unknown, DeserializeError> {
  */
 export function resultDeserializer<S extends StandardSchemaV1, const Entries extends readonly ErrorEntry[]>(
   options: DeserializeOptions<S, Entries>,
-): (input: unknown) => Result<StandardSchemaV1.InferOutput<S>, InstanceOfEntry<Entries[number]> | DeserializeError> {
+): (
+  input: unknown,
+) => Result<StandardSchemaV1.InferOutput<S>, InstanceOfEntry<Entries[number]> | DeserializeError> {
   type Output = Result<StandardSchemaV1.InferOutput<S>, InstanceOfEntry<Entries[number]> | DeserializeError>;
   const parseValue = fromSchema(options.value);
-  const registry = new Map<string, { errorClass: RegisteredErrorClass; parseFields: ReturnType<typeof fromSchema> | undefined }>();
+  const registry = new Map<
+    string,
+    { errorClass: RegisteredErrorClass; parseFields: ReturnType<typeof fromSchema> | undefined }
+  >();
   for (const entry of options.errors) {
     const [errorClass, fields] = Array.isArray(entry) ? entry : [entry as RegisteredErrorClass, undefined];
-    registry.set(errorClass.tag, { errorClass, parseFields: fields === undefined ? undefined : fromSchema(fields) });
+    registry.set(errorClass.tag, {
+      errorClass,
+      parseFields: fields === undefined ? undefined : fromSchema(fields),
+    });
   }
 
   function readError(error: unknown): Output {
-    if (!isRecord(error) || typeof error._tag !== "string") return err(problem(["error", "_tag"], "Expected a string tag"));
+    if (!isRecord(error) || typeof error._tag !== "string")
+      return err(problem(["error", "_tag"], "Expected a string tag"));
     const registered = registry.get(error._tag);
     if (registered === undefined) {
       return err(problem(["error", "_tag"], `Unknown error tag "${error._tag.slice(0, MAX_TAG_ECHO)}"`));
@@ -116,7 +127,11 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
     if (registered.parseFields !== undefined) {
       const parsed = registered.parseFields(errorFields(error as { _tag: string }));
       if (parsed.isErr()) {
-        return err(new DeserializeError({ issues: parsed.error.issues.map((i) => ({ ...i, path: ["error", ...i.path] })) }));
+        return err(
+          new DeserializeError({
+            issues: parsed.error.issues.map((i) => ({ ...i, path: ["error", ...i.path] })),
+          }),
+        );
       }
       fields = parsed.value as Record<string, unknown>;
     }
@@ -134,7 +149,11 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
     if (!envelope.ok) return readError(envelope.error);
     const value = parseValue(envelope.value);
     if (value.isErr()) {
-      return err(new DeserializeError({ issues: value.error.issues.map((i) => ({ ...i, path: ["value", ...i.path] })) }));
+      return err(
+        new DeserializeError({
+          issues: value.error.issues.map((i) => ({ ...i, path: ["value", ...i.path] })),
+        }),
+      );
     }
     return ok(value.value as StandardSchemaV1.InferOutput<S>);
   };

@@ -2,8 +2,9 @@
  * @module
  * `@keel/result/hono`: return a `Result` from a Hono handler and get JSON or a problem response.
  */
-import type { Context, ErrorHandler, Handler } from "hono";
+import type { Context, Env, ErrorHandler, Handler, Input } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { BlankInput } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Result, ResultAsync } from "neverthrow";
 import type { ProblemContext, ProblemMapper } from "./problem.ts";
@@ -17,11 +18,21 @@ export interface ResultHandlerOptions {
   readonly status?: ContentfulStatusCode;
 }
 
-function problemContext(c: Context): ProblemContext {
+type AnyContext = Context<Env, string, Input>;
+
+function problemContext(c: AnyContext): ProblemContext {
   // Hono's requestId middleware sets c.var.requestId: use it so the client, the logs and the problem agree.
   const requestId: unknown = c.get("requestId" as never);
   const instance = new URL(c.req.url).pathname;
   return typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
+}
+
+// Answer through the context, not with a new Response, so headers set by middleware (request id, CORS) stay.
+function problemResponse(problems: ProblemMapper, error: unknown, c: AnyContext): Response {
+  const problem = problems.toProblem(error, problemContext(c));
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    "content-type": "application/problem+json",
+  });
 }
 
 /**
@@ -43,15 +54,22 @@ function problemContext(c: Context): ProblemContext {
  * console.assert((await app.request("/users/2")).status === 404);
  * ```
  */
-export function resultHandler<T, E>(
+export function resultHandler<
+  T,
+  E,
+  HonoEnv extends Env = Env,
+  Path extends string = string,
+  I extends Input = BlankInput,
+>(
   problems: ProblemMapper,
-  handler: (c: Context) => HandlerResult<T, E>,
+  handler: (c: Context<HonoEnv, Path, I>) => HandlerResult<T, E>,
   options: ResultHandlerOptions = {},
-): Handler {
+): Handler<HonoEnv, Path, I> {
   const status = options.status ?? 200;
   return async (c) => {
     const result = await handler(c);
-    return result.isOk() ? c.json(result.value as never, status) : problems.toResponse(result.error, problemContext(c));
+    if (result.isOk()) return c.json(result.value as never, status);
+    return problemResponse(problems, result.error, c as unknown as AnyContext);
   };
 }
 
@@ -74,5 +92,6 @@ export function resultHandler<T, E>(
  * ```
  */
 export function problemOnError(problems: ProblemMapper): ErrorHandler {
-  return (error, c) => (error instanceof HTTPException ? error.getResponse() : problems.toResponse(error, problemContext(c)));
+  return (error, c) =>
+    error instanceof HTTPException ? error.getResponse() : problemResponse(problems, error, c);
 }

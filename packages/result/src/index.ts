@@ -1,4 +1,5 @@
 export { attempt, attemptAsync, type ThrowMapper } from "./attempt.ts";
+export { catchTag, catchTags, type PartialErrorHandlers, type RemainingError } from "./catch-tags.ts";
 export { andFinally, type Cleanup, CleanupError } from "./cleanup.ts";
 export {
   combineObject,
@@ -8,7 +9,6 @@ export {
   type ErrRecord,
   type OkRecord,
 } from "./combine.ts";
-export { catchTag, catchTags, type PartialErrorHandlers, type RemainingError } from "./catch-tags.ts";
 export {
   DeserializeError,
   type DeserializeOptions,
@@ -16,6 +16,7 @@ export {
   type RegisteredErrorClass,
   resultDeserializer,
 } from "./deserialize.ts";
+export type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 export { type ErrorHandlers, matchError } from "./match-error.ts";
 export {
   Err,
@@ -42,7 +43,12 @@ export {
   type UnexpectedReport,
 } from "./problem.ts";
 export { fromSchema, fromSchemaAsync, type SchemaBridgeOptions } from "./schema.ts";
-export { type SerializedError, type SerializedResult, serializeResult, serializeResultAsync } from "./serialize.ts";
+export {
+  type SerializedError,
+  type SerializedResult,
+  serializeResult,
+  serializeResultAsync,
+} from "./serialize.ts";
 export {
   errorFields,
   isTagged,

@@ -2,7 +2,7 @@
  * @module
  * Tagged errors to RFC 9457 problem details (`application/problem+json`), with a per-tag status table.
  */
-import { errorFields, isTagged } from "./tagged-error.ts";
+import { defineField, errorFields, isTagged } from "./tagged-error.ts";
 
 /** An RFC 9457 problem details object. */
 export interface ProblemDetails {
@@ -90,9 +90,16 @@ function extensions(error: object, expose: CompiledRule["expose"]): Record<strin
   const members: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(errorFields(error as { _tag: string }))) {
     if (standardMembers.has(key) || (expose !== true && !expose.has(key))) continue;
-    Object.defineProperty(members, key, { value, enumerable: true, writable: true, configurable: true });
+    defineField(members, key, value);
   }
   return members;
+}
+
+/** The members whose value is defined: optional members are left out, never sent as `null`. */
+function present(members: Record<string, string | undefined>): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(members)) if (value !== undefined) defined[key] = value;
+  return defined;
 }
 
 /**
@@ -129,7 +136,7 @@ export function createProblemMapper<Tag extends string>(options: ProblemMapperOp
         type: "about:blank",
         title: "Internal Server Error",
         status: 500,
-        ...(context.instance === undefined ? {} : { instance: context.instance }),
+        ...present({ instance: context.instance }),
         correlationId,
       };
     }
@@ -139,9 +146,11 @@ export function createProblemMapper<Tag extends string>(options: ProblemMapperOp
       type: rule.type,
       title: rule.title,
       status: rule.status,
-      ...(typeof message === "string" && message !== error._tag ? { detail: message } : {}),
-      ...(context.instance === undefined ? {} : { instance: context.instance }),
-      ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+      ...present({
+        detail: typeof message === "string" && message !== error._tag ? message : undefined,
+        instance: context.instance,
+        correlationId: context.correlationId,
+      }),
     };
   }
 

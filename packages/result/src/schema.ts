@@ -3,7 +3,7 @@
  * Bridges from any Standard Schema validator (Zod 4, Valibot, ArkType, ...) to `Result`.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { err, ok, type Result, ResultAsync } from "neverthrow";
+import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
 import { toValidationIssues, ValidationError } from "./validation-error.ts";
 
 /** Options for the schema bridges. */
@@ -36,7 +36,7 @@ function toResult<S extends StandardSchemaV1>(
  * @example
  * ```ts
  * import { fromSchema } from "@keel/result";
- * import { z } from "zod";
+ * import * as z from "zod";
  *
  * const parseUser = fromSchema(z.object({ email: z.email() }));
  * console.assert(parseUser({ email: "a@b.co" }).isOk());
@@ -63,7 +63,7 @@ export function fromSchema<S extends StandardSchemaV1>(
  * @example
  * ```ts
  * import { fromSchemaAsync } from "@keel/result";
- * import { z } from "zod";
+ * import * as z from "zod";
  *
  * const parseName = fromSchemaAsync(z.string().refine(async (name) => name !== "taken"));
  * console.assert((await parseName("free")).isOk());

@@ -2,7 +2,7 @@
  * @module
  * A JSON-safe form of `Result`, so a Result can cross an RPC or queue boundary.
  */
-import type { Result, ResultAsync } from "neverthrow";
+import type { Result, ResultAsync } from "./neverthrow.ts";
 import { errorFields, isTagged } from "./tagged-error.ts";
 
 /** A serialised error: its tag, its message and its fields. `cause` and `stack` never cross the wire. */
@@ -23,7 +23,11 @@ function serializeError(error: unknown): SerializedError {
   // An untagged error (or an UnexpectedError) may carry internals in its message: send nothing of it.
   if (!isTagged(error) || error._tag === "UnexpectedError") return unexpected;
   const message = (error as { message?: unknown }).message;
-  return { ...errorFields(error), _tag: error._tag, message: typeof message === "string" ? message : error._tag };
+  return {
+    ...errorFields(error),
+    _tag: error._tag,
+    message: typeof message === "string" ? message : error._tag,
+  };
 }
 
 /**
@@ -40,7 +44,9 @@ function serializeError(error: unknown): SerializedError {
  * ```
  */
 export function serializeResult<T, E>(result: Result<T, E>): SerializedResult<T> {
-  return result.isOk() ? { ok: true, value: result.value } : { ok: false, error: serializeError(result.error) };
+  return result.isOk()
+    ? { ok: true, value: result.value }
+    : { ok: false, error: serializeError(result.error) };
 }
 
 /**

@@ -25,14 +25,14 @@ export interface TaggedErrorInstance<Tag extends string> extends Error, Tagged<T
 export type ReservedField = "_tag" | "name" | "message" | "stack" | "cause";
 
 type ConstructorArgs<Fields> = [Extract<keyof Fields, ReservedField>] extends [never]
-  ? {} extends Fields
+  ? Record<never, never> extends Fields
     ? [fields?: Fields & TaggedErrorOptions]
     : [fields: Fields & TaggedErrorOptions]
   : [reservedFieldNames: Extract<keyof Fields, ReservedField>];
 
 /** The class {@link TaggedError} returns: extend it with the error's fields as a type argument. */
 export interface TaggedErrorClass<Tag extends string> {
-  new <Fields extends object = {}>(
+  new <Fields extends object = Record<never, never>>(
     ...args: ConstructorArgs<Fields>
   ): TaggedErrorInstance<Tag> & Readonly<Fields>;
   /** The tag every instance carries; used by registries and `isTagged`. */
@@ -40,6 +40,14 @@ export interface TaggedErrorClass<Tag extends string> {
 }
 
 const reserved: ReadonlySet<string> = new Set(["_tag", "name", "message", "stack", "cause", "__proto__"]);
+
+/**
+ * Sets an own, enumerable data property. Not plain assignment: a "__proto__" key (from parsed JSON) must
+ * stay data and never become the object's prototype.
+ */
+export function defineField(target: object, key: string, value: unknown, writable = true): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable, configurable: writable });
+}
 
 /**
  * Declares an error class whose instances carry the literal `_tag` and typed fields. Instances are real
@@ -64,13 +72,13 @@ export function TaggedError<const Tag extends string>(tag: Tag): TaggedErrorClas
     readonly _tag: Tag = tag;
 
     constructor(fields?: Record<string, unknown> & TaggedErrorOptions) {
-      super(fields?.message ?? tag, fields !== undefined && "cause" in fields ? { cause: fields.cause } : undefined);
+      super(
+        fields?.message ?? tag,
+        fields !== undefined && "cause" in fields ? { cause: fields.cause } : undefined,
+      );
       if (fields === undefined) return;
       for (const key of Object.keys(fields)) {
-        // defineProperty, not assignment: a "__proto__" key from parsed JSON must stay a plain field.
-        if (!reserved.has(key)) {
-          Object.defineProperty(this, key, { value: fields[key], enumerable: true, writable: false });
-        }
+        if (!reserved.has(key)) defineField(this, key, fields[key], false);
       }
     }
   }

@@ -29,14 +29,20 @@ export class ValidationError extends ValidationErrorBase<{
   readonly issues: readonly ValidationIssue[];
   readonly input?: unknown;
 }> {
-  constructor(fields: { issues: readonly ValidationIssue[]; input?: unknown; message?: string; cause?: unknown }) {
+  constructor(fields: {
+    issues: readonly ValidationIssue[];
+    input?: unknown;
+    message?: string;
+    cause?: unknown;
+  }) {
     super({ message: fields.message ?? describeIssues(fields.issues), ...fields });
   }
 }
 
 const MAX_LISTED_ISSUES = 5;
 
-function describeIssues(issues: readonly ValidationIssue[]): string {
+/** "email: Invalid email; age: Too small", at most five issues. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
   const listed = issues
     .slice(0, MAX_LISTED_ISSUES)
     .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`));

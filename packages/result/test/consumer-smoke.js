@@ -1,6 +1,13 @@
 // Run by scripts/consumer-check.ts against the packed tarball, on Node (import and require), Bun, Deno and
 // flag-free workerd. It imports the public specifiers only, exercises every entry point, and throws on failure.
-import { createProblemMapper, err, matchError, resultDeserializer, serializeResult, TaggedError } from "@keel/result";
+import {
+  createProblemMapper,
+  err,
+  matchError,
+  resultDeserializer,
+  serializeResult,
+  TaggedError,
+} from "@keel/result";
 import { problemOnError, resultHandler } from "@keel/result/hono";
 
 export default async function smoke() {
@@ -17,7 +24,9 @@ export default async function smoke() {
   const problems = createProblemMapper({ statuses: { NotFound: 404 } });
   const response = problems.toResponse(new Error("internal"));
   const body = await response.json();
-  if (response.status !== 500 || typeof body.correlationId !== "string") throw new Error("problem mapping failed");
-  if (typeof resultHandler !== "function" || typeof problemOnError !== "function") throw new Error("hono entry");
+  if (response.status !== 500 || typeof body.correlationId !== "string")
+    throw new Error("problem mapping failed");
+  if (typeof resultHandler !== "function" || typeof problemOnError !== "function")
+    throw new Error("hono entry");
   return "ok";
 }

@@ -1,0 +1,125 @@
+/**
+ * @module
+ * A user sign-up API showing the `@keel/result` pattern on Hono:
+ *
+ * - expected failures (bad JSON, invalid input, a taken email, an unknown id) are values: each function
+ *   returns a `Result` whose error is a tagged class, and `resultHandler` turns it into JSON or a problem;
+ * - one problem mapper, built at start-up, maps every tag to an RFC 9457 `application/problem+json` response;
+ * - anything thrown is a bug: `problemOnError` answers a generic 500 carrying only a correlation id, and the
+ *   same id is logged with the error.
+ *
+ * This file is runtime-neutral; `node.ts`, `bun.ts`, `deno.ts` and `worker.ts` only serve `app`.
+ */
+import {
+  createProblemMapper,
+  err,
+  fromSchema,
+  fromThrowable,
+  ok,
+  type Result,
+  TaggedError,
+  type UnexpectedReport,
+  type ValidationError,
+} from "@keel/result";
+import { problemOnError, resultHandler } from "@keel/result/hono";
+import { Hono } from "hono";
+import { z } from "zod";
+
+// The expected failures. The literal tag is what the problem mapper (and matchError) switches on.
+class InvalidJson extends TaggedError("InvalidJson") {}
+class DuplicateEmail extends TaggedError("DuplicateEmail")<{ email: string }> {}
+class UserNotFound extends TaggedError("UserNotFound")<{ id: string }> {}
+
+/** A user as stored and returned. */
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+}
+
+const SignUp = z.object({ email: z.email(), name: z.string().trim().min(1).max(100) });
+
+// Built once: the schema becomes a parser returning Result<SignUp, ValidationError>.
+const parseSignUp = fromSchema(SignUp);
+
+// JSON.parse throws on malformed input; here that is an expected failure, so wrap it into a Result once.
+const parseJson = fromThrowable(
+  (text: string): unknown => JSON.parse(text),
+  () => new InvalidJson(),
+);
+
+// In memory for the demo: one Map per process (per isolate on Workers), gone on restart.
+const users = new Map<string, User>();
+
+function createUser(input: z.infer<typeof SignUp>): Result<User, DuplicateEmail> {
+  // A real store enforces this with a unique index and maps the violation to the same DuplicateEmail.
+  for (const user of users.values()) {
+    if (user.email === input.email) {
+      return err(
+        new DuplicateEmail({ email: input.email, message: "A user with this email already exists" }),
+      );
+    }
+  }
+  const user: User = { id: crypto.randomUUID(), ...input };
+  users.set(user.id, user);
+  return ok(user);
+}
+
+function findUser(id: string): Result<User, UserNotFound> {
+  const user = users.get(id);
+  return user === undefined ? err(new UserNotFound({ id, message: "No user has this id" })) : ok(user);
+}
+
+/** One JSON line per unexpected error: the client only sees the correlation id, so the log holds the rest. */
+function logUnexpected({ error, correlationId }: UnexpectedReport): void {
+  console.error(
+    JSON.stringify({ level: "error", msg: "unexpected error", correlationId, error: describe(error) }),
+  );
+}
+
+function describe(error: unknown): unknown {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause === undefined ? {} : { cause: describe(error.cause) };
+  return { name: error.name, message: error.message, stack: error.stack, ...cause };
+}
+
+// Every tag the API can answer with, and its status. Unlisted errors and throws become a generic 500.
+const problems = createProblemMapper({
+  typeBase: "https://example.com/problems/",
+  statuses: {
+    InvalidJson: 400,
+    // Only `issues` becomes a member: the rejected input is never echoed back.
+    ValidationError: { status: 422, expose: ["issues"] },
+    DuplicateEmail: 409,
+    UserNotFound: 404,
+  },
+  onUnexpected: logUnexpected,
+});
+
+/** Sign-up as one pipeline: the first failing step's error is the result. */
+function signUp(body: string): Result<User, InvalidJson | ValidationError | DuplicateEmail> {
+  return parseJson(body).andThen(parseSignUp).andThen(createUser);
+}
+
+const app = new Hono();
+
+// The body is read as text, not with c.req.json(): what that throws differs by runtime, JSON.parse does not.
+app.post(
+  "/users",
+  resultHandler(problems, async (c) => signUp(await c.req.text()), { status: 201 }),
+);
+
+// `!`: the route guarantees `:id`, but the handler's context type does not carry the path.
+app.get(
+  "/users/:id",
+  resultHandler(problems, (c) => findUser(c.req.param("id")!)),
+);
+
+// A bug, not an expected failure: it throws, and the client learns nothing about it but a correlation id.
+app.get("/boom", () => {
+  throw new Error("connection to db-primary:5432 refused");
+});
+
+app.onError(problemOnError(problems));
+
+export default app;

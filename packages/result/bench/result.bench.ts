@@ -1,0 +1,121 @@
+// Keel helpers against raw neverthrow (and hand-written code), same process. See scripts/lib/bench.ts.
+import {
+  combineObject,
+  ok as keelOk,
+  matchError,
+  resultDeserializer,
+  serializeResult,
+  TaggedError,
+} from "@keel/result";
+import { err, ok, okAsync, Result } from "neverthrow";
+import * as z from "zod";
+import { compare } from "../../../scripts/lib/bench.ts";
+
+const inc = (n: number) => n + 1;
+const incOk = (n: number) => ok(n + 1);
+function chain(start: Result<number, string>): Result<number, string> {
+  return start
+    .map(inc)
+    .andThen(incOk)
+    .map(inc)
+    .andThen(incOk)
+    .map(inc)
+    .andThen(incOk)
+    .map(inc)
+    .andThen(incOk)
+    .map(inc)
+    .andThen(incOk);
+}
+
+compare({
+  name: "10-step map/andThen chain, ok path",
+  anchor: { label: "neverthrow ok()", run: () => chain(ok(0)) },
+  keel: { label: "@keel/result ok()", run: () => chain(keelOk(0)) },
+});
+
+compare({
+  name: "10-step map/andThen chain, error path",
+  anchor: { label: "neverthrow err()", run: () => chain(err("nope")) },
+  keel: { label: "@keel/result err()", run: () => chain(err("nope")) },
+});
+
+compare({
+  name: "ResultAsync 5-step chain",
+  anchor: {
+    label: "neverthrow okAsync()",
+    run: () => okAsync(0).map(inc).andThen(incOk).map(inc).andThen(incOk).map(inc),
+  },
+  keel: {
+    label: "@keel/result okAsync()",
+    run: () => okAsync(0).map(inc).andThen(incOk).map(inc).andThen(incOk).map(inc),
+  },
+});
+
+class NotFound extends TaggedError("NotFound")<{ id: string }> {}
+class Conflict extends TaggedError("Conflict") {}
+class Timeout extends TaggedError("Timeout") {}
+type AppError = NotFound | Conflict | Timeout;
+const errors: AppError[] = [new NotFound({ id: "1" }), new Conflict(), new Timeout()];
+let next = 0;
+
+compare({
+  name: "matchError vs switch on _tag",
+  anchor: {
+    label: "hand-written switch",
+    run: () => {
+      const error = errors[next++ % 3] as AppError;
+      switch (error._tag) {
+        case "NotFound":
+          return 404;
+        case "Conflict":
+          return 409;
+        case "Timeout":
+          return 504;
+      }
+    },
+  },
+  keel: {
+    label: "matchError()",
+    run: () =>
+      matchError(errors[next++ % 3] as AppError, {
+        NotFound: () => 404,
+        Conflict: () => 409,
+        Timeout: () => 504,
+      }),
+  },
+});
+
+compare({
+  name: "combine an object of 3 Results",
+  anchor: {
+    label: "Result.combine([...]).map(to object)",
+    run: () => Result.combine([ok(1), ok("b"), ok(true)]).map(([a, b, c]) => ({ a, b, c })),
+  },
+  keel: { label: "combineObject()", run: () => combineObject({ a: ok(1), b: ok("b"), c: ok(true) }) },
+});
+
+const User = z.object({ id: z.string(), name: z.string(), email: z.string() });
+const user = { id: "u_1", name: "Ada Lovelace", email: "ada@example.com" };
+const readUser = resultDeserializer({
+  value: User,
+  errors: [[NotFound, z.object({ id: z.string() })], Conflict],
+});
+const wire = JSON.stringify({ ok: true, value: user });
+
+compare({
+  name: "serialise an ok Result",
+  anchor: { label: "JSON.stringify({ ok, value })", run: () => JSON.stringify({ ok: true, value: user }) },
+  keel: { label: "JSON.stringify(serializeResult())", run: () => JSON.stringify(serializeResult(ok(user))) },
+});
+
+compare({
+  name: "deserialise + validate an ok Result",
+  anchor: {
+    label: "JSON.parse + zod safeParse",
+    run: () => {
+      const parsed = JSON.parse(wire) as { ok: boolean; value: unknown };
+      return parsed.ok ? User.safeParse(parsed.value) : undefined;
+    },
+  },
+  keel: { label: "resultDeserializer()", run: () => readUser(wire) },
+});

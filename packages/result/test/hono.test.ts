@@ -1,0 +1,88 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { describe, expect, it } from "vitest";
+import { problemOnError, resultHandler } from "../src/hono.ts";
+import { createProblemMapper, err, errAsync, ok, okAsync, TaggedError } from "../src/index.ts";
+
+class NotFound extends TaggedError("NotFound")<{ id: string }> {}
+
+const logged: string[] = [];
+const problems = createProblemMapper({
+  statuses: { NotFound: 404 },
+  onUnexpected: ({ correlationId }) => logged.push(correlationId),
+});
+
+const app = new Hono()
+  .use(requestId())
+  .get(
+    "/users/:id",
+    resultHandler(problems, (c) => {
+      const id = c.req.param("id") ?? "";
+      return id === "1" ? ok({ id }) : err(new NotFound({ id }));
+    }),
+  )
+  .post(
+    "/users",
+    resultHandler(problems, () => okAsync({ id: "2" }), { status: 201 }),
+  )
+  .get(
+    "/async-error",
+    resultHandler(problems, async () => errAsync(new Error("internal: db at 10.0.0.3"))),
+  )
+  .get("/throws", () => {
+    throw new Error("stack secret");
+  })
+  .get("/http-exception", () => {
+    throw new HTTPException(418, { message: "teapot" });
+  });
+app.onError(problemOnError(problems));
+
+describe("resultHandler()", () => {
+  it("sends ok as JSON with the given status", async () => {
+    const got = await app.request("/users/1");
+    expect(got.status).toBe(200);
+    expect(await got.json()).toEqual({ id: "1" });
+    expect((await app.request("/users", { method: "POST" })).status).toBe(201);
+  });
+
+  it("sends err as a problem with the path as instance and the request id as correlation id", async () => {
+    const got = await app.request("/users/9", { headers: { "x-request-id": "req-9" } });
+    expect(got.status).toBe(404);
+    expect(got.headers.get("content-type")).toBe("application/problem+json");
+    expect(await got.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      instance: "/users/9",
+      correlationId: "req-9",
+      id: "9",
+    });
+  });
+
+  it("hides an unexpected error behind a generic 500 whose id reaches the logger", async () => {
+    logged.length = 0;
+    const got = await app.request("/async-error");
+    const body = await got.text();
+    expect(got.status).toBe(500);
+    expect(body).not.toContain("10.0.0.3");
+    expect(logged).toEqual([JSON.parse(body).correlationId]);
+    expect(got.headers.get("x-request-id")).toBe(JSON.parse(body).correlationId);
+  });
+});
+
+describe("problemOnError()", () => {
+  it("turns a thrown error into a generic 500 without message or stack", async () => {
+    const got = await app.request("/throws");
+    const body = await got.text();
+    expect(got.status).toBe(500);
+    expect(body).not.toContain("stack secret");
+    expect(JSON.parse(body)).toMatchObject({ title: "Internal Server Error", instance: "/throws" });
+  });
+
+  it("keeps an HTTPException's own response", async () => {
+    const got = await app.request("/http-exception");
+    expect(got.status).toBe(418);
+    expect(await got.text()).toBe("teapot");
+  });
+});

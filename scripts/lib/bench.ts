@@ -1,0 +1,57 @@
+// The side-by-side benchmark every package's bench/ files use: each case runs the anchor (the library a
+// user would otherwise pick) and the Keel code in the same process, interleaved, and reports the ratio.
+import { do_not_optimize, measure } from "mitata";
+
+/** One benchmarked case: the same job done by the anchor and by Keel. */
+export interface BenchCase {
+  readonly name: string;
+  readonly anchor: { readonly label: string; readonly run: () => unknown };
+  readonly keel: { readonly label: string; readonly run: () => unknown };
+}
+
+/** What a case measured. Times are mean nanoseconds per call. */
+export interface BenchRow {
+  readonly name: string;
+  readonly anchorLabel: string;
+  readonly keelLabel: string;
+  readonly anchorNs: number;
+  readonly keelNs: number;
+  /** Keel's time over the anchor's: below 1 is faster, above 1 slower. */
+  readonly ratio: number;
+}
+
+const cases: BenchCase[] = [];
+
+/** Registers a case; scripts/bench.ts runs every case the imported bench files registered. */
+export function compare(benchCase: BenchCase): void {
+  cases.push(benchCase);
+}
+
+const ROUNDS = 3;
+
+async function meanNs(run: () => unknown): Promise<number> {
+  const stats = await measure(() => do_not_optimize(run()));
+  return stats.avg;
+}
+
+/** Runs the registered cases (and forgets them). Each side is measured ROUNDS times, alternating, best kept. */
+export async function runCases(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const benchCase of cases.splice(0)) {
+    let anchorNs = Number.POSITIVE_INFINITY;
+    let keelNs = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round++) {
+      anchorNs = Math.min(anchorNs, await meanNs(benchCase.anchor.run));
+      keelNs = Math.min(keelNs, await meanNs(benchCase.keel.run));
+    }
+    rows.push({
+      name: benchCase.name,
+      anchorLabel: benchCase.anchor.label,
+      keelLabel: benchCase.keel.label,
+      anchorNs,
+      keelNs,
+      ratio: keelNs / anchorNs,
+    });
+  }
+  return rows;
+}

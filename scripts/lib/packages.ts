@@ -1,0 +1,137 @@
+// Shared by the repo scripts so that they agree on where the workspace is, which packages it publishes and
+// what their manifests look like.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot: string = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+/** The fields of package.json that the scripts read. */
+export interface PackageJson {
+  readonly name: string;
+  readonly version: string;
+  readonly private?: boolean;
+  readonly description?: string;
+  readonly license?: string;
+  readonly type?: string;
+  readonly sideEffects?: boolean | readonly string[];
+  readonly files?: readonly string[];
+  readonly engines?: Readonly<Record<string, string>>;
+  readonly exports?: Readonly<Record<string, string | Readonly<Record<string, string>>>>;
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
+  readonly devDependencies?: Readonly<Record<string, string>>;
+  /** Repo-specific settings, e.g. `workerdFlags`: the compatibility flags a package needs on Workers. */
+  readonly keel?: { readonly workerdFlags?: readonly string[] };
+}
+
+/** A publishable package under packages/. */
+export interface WorkspacePackage {
+  readonly name: string;
+  /** Absolute path of the package folder. */
+  readonly dir: string;
+  readonly manifest: PackageJson;
+}
+
+/** One subpath of an exports map, e.g. "./hono" of @keel/result. */
+export interface EntryPoint {
+  /** The key in the exports map: ".", "./hono". */
+  readonly subpath: string;
+  /** What a user imports: "@keel/result", "@keel/result/hono". */
+  readonly specifier: string;
+  /** The "default" target ("./dist/hono.js"), or undefined when the entry has none. */
+  readonly distFile: string | undefined;
+  /** The "types" target, or undefined when the entry has none. */
+  readonly typesFile: string | undefined;
+}
+
+/** The pinned runtime versions in runtimes.json. */
+export interface Runtimes {
+  readonly node: string;
+  readonly node20: string;
+  readonly bun: string;
+  readonly deno: string;
+  readonly workerd: string;
+  readonly workerdCompatibilityDate: string;
+}
+
+export function readJson<T>(path: string): T {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch (error) {
+    throw new Error(`cannot read ${fromRoot(path)}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes JSON the way the formatter leaves it: 2-space indent and a final newline. */
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A path relative to the repo root, for messages. */
+export function fromRoot(path: string): string {
+  return relative(repoRoot, path);
+}
+
+/**
+ * Node 20 (the oldest supported line) is installed by the root postinstall into its own folder, because as a
+ * root devDependency its `node` bin would replace Node 24's in node_modules/.bin.
+ */
+export const node20Dir: string = join(repoRoot, "tools", "node20");
+
+/** The binary a root devDependency put in node_modules/.bin. */
+export function binPath(name: string): string {
+  return join(repoRoot, "node_modules", ".bin", name);
+}
+
+export function readRuntimes(): Runtimes {
+  return readJson<Runtimes>(join(repoRoot, "runtimes.json"));
+}
+
+/** Every non-private package in packages/*, sorted by folder name. */
+export function listPublicPackages(): WorkspacePackage[] {
+  const packagesDir = join(repoRoot, "packages");
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, "package.json")))
+    .map((entry) => {
+      const dir = join(packagesDir, entry.name);
+      const manifest = readJson<PackageJson>(join(dir, "package.json"));
+      return { name: manifest.name, dir, manifest };
+    })
+    .filter((pkg) => pkg.manifest.private !== true);
+}
+
+/** The public packages, or only the one named by `--package`; throws on an unknown name. */
+export function selectPackages(onlyName: string | undefined): WorkspacePackage[] {
+  const packages = listPublicPackages();
+  if (onlyName === undefined) return packages;
+  const selected = packages.filter((pkg) => pkg.name === onlyName);
+  if (selected.length === 0) {
+    const known = packages.map((pkg) => pkg.name).join(", ") || "none";
+    throw new Error(`no public package named ${onlyName} in packages/* (known: ${known})`);
+  }
+  return selected;
+}
+
+/** The entry points of a package's exports map, without "./package.json". */
+export function entryPoints(manifest: PackageJson): EntryPoint[] {
+  return Object.entries(manifest.exports ?? {})
+    .filter(([subpath]) => subpath !== "./package.json")
+    .map(([subpath, target]) => ({
+      subpath,
+      specifier: subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
+      distFile: typeof target === "string" ? target : target.default,
+      typesFile: typeof target === "string" ? undefined : target.types,
+    }));
+}
+
+/** The source file a built file comes from: "./dist/hono.js" -> "./src/hono.ts". */
+export function sourceFileOf(distFile: string): string {
+  return distFile.replace(/^\.\/dist\//, "./src/").replace(/\.js$/, ".ts");
+}
+
+/** The names a package needs at run time from the user's install: dependencies and peers. */
+export function runtimeDependencies(manifest: PackageJson): string[] {
+  return [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+}
