@@ -27,22 +27,29 @@ export function compare(benchCase: BenchCase): void {
   cases.push(benchCase);
 }
 
-const ROUNDS = 3;
+const ROUNDS = 4;
+
+// Each measurement gets a wrapper compiled from fresh source, so no two share JIT feedback (closures
+// from one function literal do share it, which skews whichever side runs second).
+const freshWrapper = (run: () => unknown): (() => void) =>
+  new Function("run", "sink", "return function measured() { sink(run()); }")(run, do_not_optimize);
 
 async function meanNs(run: () => unknown): Promise<number> {
-  const stats = await measure(() => do_not_optimize(run()));
+  const stats = await measure(freshWrapper(run));
   return stats.avg;
 }
 
-/** Runs the registered cases (and forgets them). Each side is measured ROUNDS times, alternating, best kept. */
+/** Runs the registered cases (and forgets them). Each side is measured ROUNDS times, interleaved; best kept. */
 export async function runCases(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const benchCase of cases.splice(0)) {
     let anchorNs = Number.POSITIVE_INFINITY;
     let keelNs = Number.POSITIVE_INFINITY;
     for (let round = 0; round < ROUNDS; round++) {
-      anchorNs = Math.min(anchorNs, await meanNs(benchCase.anchor.run));
+      // Alternate which side goes first, so neither always meets a colder or a more polluted JIT.
+      if (round % 2 === 0) anchorNs = Math.min(anchorNs, await meanNs(benchCase.anchor.run));
       keelNs = Math.min(keelNs, await meanNs(benchCase.keel.run));
+      if (round % 2 === 1) anchorNs = Math.min(anchorNs, await meanNs(benchCase.anchor.run));
     }
     rows.push({
       name: benchCase.name,

@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { runtime } from "../src/runtime.ts";
 import { requireService } from "../src/services.ts";
 
 const saved = { ...process.env };
@@ -24,14 +25,18 @@ describe("requireService()", () => {
     );
   });
 
-  it("fails when the port answers but is not the service", async () => {
-    const impostor = createServer((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
-    await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
-    const { port } = impostor.address() as { port: number };
-    process.env.DATABASE_URL = `postgres://127.0.0.1:${port}/test`;
-    await expect(requireService("postgres")).rejects.toThrow(/PostgreSQL .*not as expected.*DATABASE_URL/);
-    impostor.close();
-  });
+  // Workers cannot listen on a socket, so there is no impostor server to start there.
+  it.skipIf(runtime === "workerd")(
+    "fails when the port answers but is not the service (not on workerd: no listening sockets)",
+    async () => {
+      const impostor = createServer((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+      await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+      const { port } = impostor.address() as { port: number };
+      process.env.DATABASE_URL = `postgres://127.0.0.1:${port}/test`;
+      await expect(requireService("postgres")).rejects.toThrow(/PostgreSQL .*not as expected.*DATABASE_URL/);
+      impostor.close();
+    },
+  );
 
   it("skips only when KEEL_SKIP_SERVICES names the service", async () => {
     process.env.REDIS_URL = "redis://127.0.0.1:1";

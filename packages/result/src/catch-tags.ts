@@ -89,5 +89,8 @@ export function catchTag(
   tag: string,
   handler: (error: Tagged) => AnyResultLike,
 ): AnyResultLike {
-  return catchTags(result as Result<unknown, Tagged>, { [tag]: handler } as never);
+  // Not catchTags(result, { [tag]: handler }): this path allocates no handler table, and runs per request.
+  return (result as ResultAsync<unknown, unknown>).orElse((error) =>
+    isTagged(error, tag) ? handler(error) : err(error),
+  );
 }

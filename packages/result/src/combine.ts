@@ -16,12 +16,15 @@ export type OkRecord<R> = { -readonly [K in keyof R]: InferOk<R[K]> };
 /** The union of the errors of an object of Results. */
 export type ErrRecord<R> = { [K in keyof R]: InferErr<R[K]> }[keyof R];
 
-function collect(entries: readonly (readonly [string, AnyResult])[], allErrors: boolean) {
+function collect(results: Readonly<Record<string, unknown>>, allErrors: boolean) {
   const values: Record<string, unknown> = {};
   const errors: unknown[] = [];
-  for (const [key, result] of entries) {
+  for (const key of Object.keys(results)) {
+    const result = results[key] as AnyResult;
     if (result.isOk()) {
-      defineField(values, key, result.value);
+      // Plain assignment is fast; only "__proto__" needs defineField to stay data.
+      if (key === "__proto__") defineField(values, key, result.value);
+      else values[key] = result.value;
       continue;
     }
     if (!allErrors) return err(result.error);
@@ -41,10 +44,7 @@ function collect(entries: readonly (readonly [string, AnyResult])[], allErrors: 
  * ```
  */
 export function combineObject<const R extends ResultRecord>(results: R): Result<OkRecord<R>, ErrRecord<R>> {
-  return collect(Object.entries(results) as [string, AnyResult][], false) as Result<
-    OkRecord<R>,
-    ErrRecord<R>
-  >;
+  return collect(results, false) as Result<OkRecord<R>, ErrRecord<R>>;
 }
 
 /**
@@ -60,16 +60,14 @@ export function combineObject<const R extends ResultRecord>(results: R): Result<
 export function combineObjectWithAllErrors<const R extends ResultRecord>(
   results: R,
 ): Result<OkRecord<R>, ErrRecord<R>[]> {
-  return collect(Object.entries(results) as [string, AnyResult][], true) as Result<
-    OkRecord<R>,
-    ErrRecord<R>[]
-  >;
+  return collect(results, true) as Result<OkRecord<R>, ErrRecord<R>[]>;
 }
 
-async function settle(results: AsyncResultRecord): Promise<(readonly [string, AnyResult])[]> {
+async function settle(results: AsyncResultRecord, allErrors: boolean) {
   const keys = Object.keys(results);
   const settled = await Promise.all(keys.map((key) => results[key]));
-  return keys.map((key, index) => [key, settled[index] as AnyResult] as const);
+  // Object.fromEntries defines properties, so a "__proto__" key stays data here too.
+  return collect(Object.fromEntries(keys.map((key, index) => [key, settled[index]])), allErrors);
 }
 
 /**
@@ -85,10 +83,7 @@ async function settle(results: AsyncResultRecord): Promise<(readonly [string, An
 export function combineObjectAsync<const R extends AsyncResultRecord>(
   results: R,
 ): ResultAsync<OkRecord<R>, ErrRecord<R>> {
-  return new ResultAsync(settle(results).then((entries) => collect(entries, false))) as ResultAsync<
-    OkRecord<R>,
-    ErrRecord<R>
-  >;
+  return new ResultAsync(settle(results, false)) as ResultAsync<OkRecord<R>, ErrRecord<R>>;
 }
 
 /**
@@ -104,8 +99,5 @@ export function combineObjectAsync<const R extends AsyncResultRecord>(
 export function combineObjectWithAllErrorsAsync<const R extends AsyncResultRecord>(
   results: R,
 ): ResultAsync<OkRecord<R>, ErrRecord<R>[]> {
-  return new ResultAsync(settle(results).then((entries) => collect(entries, true))) as ResultAsync<
-    OkRecord<R>,
-    ErrRecord<R>[]
-  >;
+  return new ResultAsync(settle(results, true)) as ResultAsync<OkRecord<R>, ErrRecord<R>[]>;
 }
