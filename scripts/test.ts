@@ -1,5 +1,5 @@
 // `npm test`: everything a change must pass, in the order that fails fastest. Package checks, build,
-// typecheck and lint first; then every package's vitest suite on five runtimes (Node 24, Node 20, Bun,
+// typecheck, lint and the JSDoc examples first; then every package's vitest suite on five runtimes (Node 24, Node 20, Bun,
 // Deno, workerd), every example's e2e suite over real HTTP, and the consumer check of the packed tarballs.
 // It ends with a package x runtime table and exits non-zero if any step failed or any leg ran zero tests.
 //
@@ -215,6 +215,7 @@ async function main(): Promise<number> {
       "--output-logs=errors-only",
     ]);
     stepsOk &&= step("lint", binPath("biome"), ["ci", "."]);
+    stepsOk &&= step("JSDoc examples", node24, ["scripts/check-examples.ts"]);
     if (!stepsOk) return 1;
   }
 
