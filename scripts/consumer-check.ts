@@ -17,6 +17,7 @@ import {
   type EntryPoint,
   entryPoints,
   fromRoot,
+  listPublicPackages,
   node20Dir,
   readJson,
   readRuntimes,
@@ -232,17 +233,28 @@ main().catch((error) => {
 `;
 }
 
-/** Installs the tarball and the package's peers into a fresh project and adds the smoke files. */
+/** Keel packages this one depends on: not on the registry yet, so they are installed from their own tarballs. */
+function workspaceDependencies(pkg: WorkspacePackage): WorkspacePackage[] {
+  const names = new Set(Object.keys(pkg.manifest.dependencies ?? {}));
+  return listPublicPackages().filter((other) => names.has(other.name));
+}
+
+/** Installs the tarball (with those of its Keel dependencies) and the peers into a fresh project, adds the smoke files. */
 async function prepareConsumer(pkg: WorkspacePackage, tarball: string, project: string): Promise<string> {
   const smoke = join(pkg.dir, "test", "consumer-smoke.js");
   if (!existsSync(smoke)) throw new Error(`${fromRoot(smoke)} is missing: every package needs one`);
   writeJson(join(project, "package.json"), { name: "keel-consumer-check", private: true, type: "module" });
-  const peers = Object.keys(pkg.manifest.peerDependencies ?? {}).map(
-    (name) => `${name}@${workspaceVersion(pkg, name)}`,
+  const locals = workspaceDependencies(pkg);
+  const localTarballs = await Promise.all(locals.map((local) => pack(local, dirname(tarball))));
+  const peers = [pkg, ...locals].flatMap((owner) =>
+    Object.keys(owner.manifest.peerDependencies ?? {}).map(
+      (name) => `${name}@${workspaceVersion(owner, name)}`,
+    ),
   );
   const flags = ["--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"];
-  const description = `npm install ${[fromRoot(tarball), ...peers].join(" ")}`;
-  await mustSucceed(description, "npm", ["install", ...flags, tarball, ...peers], project, installTimeoutMs);
+  const targets = [tarball, ...localTarballs, ...new Set(peers)];
+  const description = `npm install ${targets.map((target) => target.replace(`${dirname(tarball)}/`, "")).join(" ")}`;
+  await mustSucceed(description, "npm", ["install", ...flags, ...targets], project, installTimeoutMs);
   copyFileSync(smoke, join(project, "consumer-smoke.js"));
   writeFileSync(join(project, "run-smoke.mjs"), runSmokeSource);
   writeFileSync(join(project, "require-check.cjs"), requireCheckSource(entryPoints(pkg.manifest)));

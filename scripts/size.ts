@@ -24,15 +24,21 @@ interface EntrySize {
   readonly brotli: number;
 }
 
-async function minifiedBundle(pkg: WorkspacePackage, entry: EntryPoint): Promise<Uint8Array> {
+/** The built file of an entry point; throws when it has not been built. */
+function distFileOf(pkg: WorkspacePackage, entry: EntryPoint): string {
   const file = join(pkg.dir, entry.distFile ?? "");
   if (entry.distFile === undefined || !existsSync(file)) {
     throw new Error(`${fromRoot(file)} (exports "${entry.subpath}") is missing: run \`npm run build\` first`);
   }
+  return file;
+}
+
+/** Bundles `source` (ESM importing the package's dist files) as a user's bundler would, minified. */
+async function minifiedBundle(pkg: WorkspacePackage, source: string): Promise<Uint8Array> {
   // "name/*" keeps subpath imports such as "hono/http-exception" external too.
   const external = runtimeDependencies(pkg.manifest).flatMap((name) => [name, `${name}/*`]);
   const result = await build({
-    entryPoints: [file],
+    stdin: { contents: source, resolveDir: pkg.dir, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -44,10 +50,10 @@ async function minifiedBundle(pkg: WorkspacePackage, entry: EntryPoint): Promise
   return result.outputFiles[0]!.contents;
 }
 
-async function measure(pkg: WorkspacePackage, entry: EntryPoint): Promise<EntrySize> {
-  const code = await minifiedBundle(pkg, entry);
+async function measure(pkg: WorkspacePackage, label: string, source: string): Promise<EntrySize> {
+  const code = await minifiedBundle(pkg, source);
   return {
-    specifier: entry.specifier,
+    specifier: label,
     minified: code.byteLength,
     gzip: gzipSync(code, { level: 9 }).byteLength,
     brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).byteLength,
@@ -84,8 +90,8 @@ function markdownTable(sizes: readonly EntrySize[]): string {
     `| ${delimiter.join(" | ")} |`,
     ...rows.map(line),
     "",
-    "Each entry point bundled on its own with esbuild (minified ESM, dependencies and peer dependencies",
-    "external); gzip level 9, brotli quality 11. Written by `npm run size`.",
+    "Each entry point (and each `{ ... } from` import list) bundled on its own with esbuild (minified ESM,",
+    "dependencies and peer dependencies external); gzip level 9, brotli quality 11. Written by `npm run size`.",
   ].join("\n");
 }
 
@@ -126,7 +132,22 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   const findings: string[] = [];
   for (const pkg of listPublicPackages()) {
-    const sizes = await Promise.all(entryPoints(pkg.manifest).map((entry) => measure(pkg, entry)));
+    const entries = entryPoints(pkg.manifest);
+    const wholeEntries = entries.map((entry) => {
+      const file = JSON.stringify(distFileOf(pkg, entry));
+      return measure(pkg, entry.specifier, `export * from ${file};`);
+    });
+    // package.json "keel.sizeImports": what a service pays for typical imports, after tree-shaking.
+    const main = entries.find((entry) => entry.subpath === ".");
+    const imports = main === undefined ? [] : (pkg.manifest.keel?.sizeImports ?? []);
+    const importSets = imports.map((names) =>
+      measure(
+        pkg,
+        `{ ${names} } from ${pkg.name}`,
+        `export { ${names} } from ${JSON.stringify(distFileOf(pkg, main!))};`,
+      ),
+    );
+    const sizes = await Promise.all([...wholeEntries, ...importSets]);
     console.log(`\n${pkg.name}`);
     printTable(pkg, sizes);
     const finding = syncReadme(pkg, sizes, values.check);

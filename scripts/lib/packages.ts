@@ -23,7 +23,11 @@ export interface PackageJson {
   readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
   /** Repo-specific settings, e.g. `workerdFlags`: the compatibility flags a package needs on Workers. */
-  readonly keel?: { readonly workerdFlags?: readonly string[] };
+  readonly keel?: {
+    readonly workerdFlags?: readonly string[];
+    /** Import lists (e.g. "defineBrand, Email") whose tree-shaken size `npm run size` also reports. */
+    readonly sizeImports?: readonly string[];
+  };
 }
 
 /** A publishable package under packages/. */

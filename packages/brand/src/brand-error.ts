@@ -1,0 +1,30 @@
+/**
+ * @module
+ * The error every brand constructor returns: tagged, naming the brand, with issues and no input value.
+ */
+import { TaggedError, type TaggedErrorClass, type ValidationIssue } from "@keel/result";
+
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const BrandErrorBase: TaggedErrorClass<"BrandError"> = TaggedError("BrandError");
+
+/**
+ * A value was refused by a brand's validator. Carries the brand's name and the validator's issues;
+ * the rejected value only when the brand was defined with `includeInput: true` (ids and emails are PII).
+ *
+ * @example
+ * ```ts
+ * import { Email } from "@keel/brand";
+ * const error = Email.parse("not an email")._unsafeUnwrapErr();
+ * console.assert(error._tag === "BrandError" && error.brand === "Email" && !("input" in error));
+ * ```
+ */
+export class BrandError extends BrandErrorBase<{
+  readonly brand: string;
+  readonly issues: readonly ValidationIssue[];
+  readonly input?: unknown;
+}> {
+  constructor(fields: { brand: string; issues: readonly ValidationIssue[]; input?: unknown }) {
+    const first = fields.issues[0]?.message ?? "invalid";
+    super({ message: `Not a valid ${fields.brand}: ${first}`, ...fields });
+  }
+}
