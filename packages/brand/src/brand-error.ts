@@ -5,7 +5,7 @@
 import { TaggedError, type TaggedErrorClass, type ValidationIssue } from "@keel/result";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const BrandErrorBase: TaggedErrorClass<"BrandError"> = TaggedError("BrandError");
+const BrandErrorBase: TaggedErrorClass<"BrandError"> = /* @__PURE__ */ TaggedError("BrandError");
 
 /**
  * A value was refused by a brand's validator. Carries the brand's name and the validator's issues;

@@ -4,7 +4,7 @@
  * an explicit unchecked escape hatch, and a Standard Schema of its own.
  */
 
-import { fromSchema, type Result } from "@keel/result";
+import { err, ok, type Result, toValidationIssues } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Brand } from "./brand.ts";
 import { BrandError } from "./brand-error.ts";
@@ -31,13 +31,15 @@ export interface BrandType<Name extends string, Base> extends StandardSchemaV1<u
 }
 
 /**
- * The branded type a brand produces: `type Email = BrandOf<typeof Email>`.
+ * The branded type a brand produces: `type OrderId = BrandOf<typeof OrderId>`. (The built-ins export
+ * their type under the same name as the value: `import { Email } from "@keel/brand"` gives both.)
  *
  * @example
  * ```ts
- * import { type BrandOf, Email } from "@keel/brand";
- * type Email = BrandOf<typeof Email>;
- * const email: Email = Email.parse("ada@example.com")._unsafeUnwrap();
+ * import { type BrandOf, prefixedId } from "@keel/brand";
+ * const OrderId = prefixedId("OrderId", "ord");
+ * type OrderId = BrandOf<typeof OrderId>;
+ * const id: OrderId = OrderId.generate();
  * ```
  */
 export type BrandOf<B> = B extends BrandType<infer Name, infer Base> ? Brand<Base, Name> : never;
@@ -66,25 +68,33 @@ export function defineBrand<const Name extends string, S extends StandardSchemaV
   options: BrandOptions = {},
 ): BrandType<Name, StandardSchemaV1.InferOutput<S>> {
   type Branded = Brand<StandardSchemaV1.InferOutput<S>, Name>;
-  const validate = fromSchema(schema);
-  const parse = (input: unknown): Result<Branded, BrandError> =>
-    validate(input)
-      .map((value) => value as Branded)
-      .mapErr(
-        ({ issues }) =>
-          new BrandError(
-            options.includeInput === true ? { brand: name, issues, input } : { brand: name, issues },
-          ),
-      );
+  const validate = (input: unknown): StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>> => {
+    const outcome = schema["~standard"].validate(input);
+    if (outcome instanceof Promise)
+      throw new TypeError(`defineBrand("${name}"): the schema validates asynchronously`);
+    return outcome;
+  };
+  // Straight to the schema, not through fromSchema: a rejection then builds one error (BrandError), not two.
+  const parse = (input: unknown): Result<Branded, BrandError> => {
+    const outcome = validate(input);
+    if (outcome.issues === undefined) return ok(outcome.value as Branded);
+    const issues = toValidationIssues(outcome.issues);
+    return err(
+      new BrandError(
+        options.includeInput === true ? { brand: name, issues, input } : { brand: name, issues },
+      ),
+    );
+  };
   return {
     brandName: name,
     parse,
     is: (input): input is Branded => {
-      const parsed = validate(input);
+      const outcome = validate(input);
       // A schema that normalises (" Ada@Example.com" -> "Ada@example.com") must not vouch for the raw
       // string; objects are always copied by object schemas, so for them validity is enough.
       return (
-        parsed.isOk() && (Object.is(parsed.value, input) || (typeof input === "object" && input !== null))
+        outcome.issues === undefined &&
+        (Object.is(outcome.value, input) || (typeof input === "object" && input !== null))
       );
     },
     uncheckedFrom: (value) => value as Branded,

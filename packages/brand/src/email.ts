@@ -2,14 +2,16 @@
  * @module
  * An email address brand with a documented normalisation.
  */
+import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 import { simpleSchema } from "./simple-schema.ts";
 
 // The common "dot-atom" form (RFC 5322 3.2.3) that mail providers accept; quoted local parts and IP
 // literals are refused on purpose: they are legal, rare, and a frequent vector for injection bugs.
 const localPart = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/i;
-const domainLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const topLevel = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+// Letter-digit-hyphen labels of up to 63 characters, then a top level that starts with a letter. Every label
+// ends at a dot, so the repetition cannot backtrack across labels (linear time on hostile input).
+const domainPattern = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])$/;
 
 function normaliseEmail(input: unknown): string | undefined {
   if (typeof input !== "string" || input.length > 320) return undefined;
@@ -18,10 +20,7 @@ function normaliseEmail(input: unknown): string | undefined {
   if (at < 1 || trimmed.length > 254) return undefined;
   const local = trimmed.slice(0, at);
   const domain = trimmed.slice(at + 1).toLowerCase();
-  if (local.length > 64 || !localPart.test(local)) return undefined;
-  const labels = domain.split(".");
-  if (labels.length < 2 || !labels.every((label) => domainLabel.test(label))) return undefined;
-  if (!topLevel.test(labels[labels.length - 1]!)) return undefined;
+  if (local.length > 64 || !localPart.test(local) || !domainPattern.test(domain)) return undefined;
   return `${local}@${domain}`;
 }
 
@@ -42,3 +41,6 @@ export const Email: BrandType<"Email", string> = defineBrand(
   "Email",
   simpleSchema("Expected an email address", normaliseEmail),
 );
+
+/** The branded type of `Email` values. */
+export type Email = Brand<string, "Email">;

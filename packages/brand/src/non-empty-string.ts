@@ -2,6 +2,7 @@
  * @module
  * A string with at least one non-whitespace character.
  */
+import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 import { simpleSchema } from "./simple-schema.ts";
 
@@ -20,3 +21,6 @@ export const NonEmptyString: BrandType<"NonEmptyString", string> = defineBrand(
     typeof input === "string" && input.trim().length > 0 ? input : undefined,
   ),
 );
+
+/** The branded type of `NonEmptyString` values. */
+export type NonEmptyString = Brand<string, "NonEmptyString">;

@@ -2,6 +2,7 @@
  * @module
  * A safe integer greater than zero.
  */
+import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 import { simpleSchema } from "./simple-schema.ts";
 
@@ -20,3 +21,6 @@ export const PositiveInt: BrandType<"PositiveInt", number> = defineBrand(
     Number.isSafeInteger(input) && (input as number) > 0 ? (input as number) : undefined,
   ),
 );
+
+/** The branded type of `PositiveInt` values. */
+export type PositiveInt = Brand<number, "PositiveInt">;

@@ -9,14 +9,19 @@ import { type GeneratedBrandType, uuidV7Bytes } from "./uuid.ts";
 // Crockford base32, lower case: no i, l, o, u, so ids survive being read aloud or retyped.
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
-/** 128 bits as 26 base32 digits (the first carries only 3 bits), so string order is numeric order. */
+/** 128 bits as 26 base32 digits (two zero bits in front make 130), so string order is numeric order. */
 function base32(bytes: Uint8Array): string {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   let text = "";
-  for (let i = 0; i < 26; i++) {
-    text = alphabet[Number(value & 31n)] + text;
-    value >>= 5n;
+  let buffer = 0;
+  let bits = 2;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      text += alphabet[(buffer >>> bits) & 31];
+    }
+    buffer &= (1 << bits) - 1;
   }
   return text;
 }

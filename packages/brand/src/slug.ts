@@ -2,6 +2,7 @@
  * @module
  * A URL slug: lower-case letters and digits in hyphen-separated words.
  */
+import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 import { simpleSchema } from "./simple-schema.ts";
 
@@ -22,3 +23,6 @@ export const Slug: BrandType<"Slug", string> = defineBrand(
     typeof input === "string" && input.length <= 100 && slugPattern.test(input) ? input : undefined,
   ),
 );
+
+/** The branded type of `Slug` values. */
+export type Slug = Brand<string, "Slug">;

@@ -53,8 +53,29 @@ export const UuidV4: GeneratedBrandType<"UuidV4", string> = /* @__PURE__ */ Obje
   { generate: () => UuidV4.uncheckedFrom(crypto.randomUUID()) },
 );
 
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+let hexByte: readonly string[] | undefined; // built on first use: no work at import
+
+function hex(bytes: Uint8Array): string {
+  hexByte ??= Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+  let text = "";
+  for (const byte of bytes) text += hexByte[byte];
+  return text;
+}
+
+// crypto.getRandomValues costs microseconds a call on some machines: draw 4 KiB at a time and hand out slices.
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+/** `length` fresh random bytes (a copy, so callers may write into it). */
+export function randomBytes(length: number): Uint8Array {
+  if (poolOffset + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+    poolOffset = 0;
+  }
+  poolOffset += length;
+  return pool.slice(poolOffset - length, poolOffset);
+}
 
 /**
  * Makes a UUIDv7 byte generator with its own monotonic state: ids made in the same millisecond (or after
@@ -68,12 +89,13 @@ export function uuidV7Generator(): (now?: number) => Uint8Array {
   return (now = Date.now()) => {
     if (now > lastMs) {
       lastMs = now;
-      counter = crypto.getRandomValues(new Uint16Array(1))[0]! & 0x7ff; // random start, room to count up
+      const start = randomBytes(2);
+      counter = ((start[0]! << 8) | start[1]!) & 0x7ff; // random start, room to count up
     } else if (++counter > 0xfff) {
       lastMs++; // counter exhausted: borrow the next millisecond rather than repeat or go backwards
       counter = 0;
     }
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const bytes = randomBytes(16);
     bytes[0] = Math.floor(lastMs / 2 ** 40) & 0xff;
     bytes[1] = Math.floor(lastMs / 2 ** 32) & 0xff;
     bytes[2] = (lastMs >>> 24) & 0xff;
@@ -124,3 +146,10 @@ export const UuidV7: UuidV7Type = /* @__PURE__ */ Object.assign(
     timestampOf: (id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16),
   },
 );
+
+/** The branded type of `Uuid` values. */
+export type Uuid = Brand<string, "Uuid">;
+/** The branded type of `UuidV4` values. */
+export type UuidV4 = Brand<string, "UuidV4">;
+/** The branded type of `UuidV7` values. */
+export type UuidV7 = Brand<string, "UuidV7">;

@@ -5,7 +5,6 @@ import { toZod } from "../src/zod.ts";
 
 const UserId = prefixedId("UserId", "usr");
 type UserId = BrandOf<typeof UserId>;
-type Email = BrandOf<typeof Email>;
 
 const User = z.object({ id: toZod(UserId), email: toZod(Email), age: toZod(PositiveInt).optional() });
 

@@ -6,7 +6,7 @@ import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = TaggedError("CleanupError");
+const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = /* @__PURE__ */ TaggedError("CleanupError");
 
 /**
  * The cleanup step failed. `cause` is the cleanup's throw or error. When the work itself had failed too,

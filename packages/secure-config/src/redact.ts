@@ -1,0 +1,119 @@
+/**
+ * @module
+ * Redact structured log data: `Secret`s and values under sensitive keys, without code generation (so it
+ * runs on Workers, where pino's `redact` cannot, pino #1612), cycle-safe, never touching the input.
+ */
+import { isSecret } from "./secret.ts";
+
+/** Options for {@link createRedactor}. */
+export interface RedactOptions {
+  /**
+   * Key names whose values are replaced, matched case-insensitively and ignoring `-` and `_`
+   * (`apiKey`, `API_KEY` and `api-key` are one name). Defaults to {@link defaultSensitiveKeys}.
+   */
+  readonly keys?: readonly string[];
+  /** What replaces a value; default `"[redacted]"`. */
+  readonly censor?: string;
+  /** Deeper objects are replaced by `"[too deep]"`; default 32. */
+  readonly maxDepth?: number;
+}
+
+/** The key names redacted by default. */
+export const defaultSensitiveKeys: readonly string[] = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "accessToken",
+  "refreshToken",
+  "idToken",
+  "apiKey",
+  "key",
+  "privateKey",
+  "clientSecret",
+  "authorization",
+  "cookie",
+  "setCookie",
+  "session",
+  "sessionId",
+  "jwt",
+  "credentials",
+  "creditCard",
+  "cardNumber",
+  "cvv",
+  "ssn",
+];
+
+const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
+
+/**
+ * Builds (once) a redactor: a function returning a redacted deep copy of a value. `Secret`s anywhere
+ * become the censor; so do values under a sensitive key, however nested, in objects and arrays. Cycles
+ * become `"[circular]"`. The input is never modified.
+ *
+ * @example
+ * ```ts
+ * import { createRedactor } from "@keel/secure-config";
+ * const redact = createRedactor({ keys: ["password", "authorization"] });
+ * const line = redact({ user: "ada", headers: { Authorization: "Bearer x" }, password: "p" });
+ * console.assert(JSON.stringify(line) === '{"user":"ada","headers":{"Authorization":"[redacted]"},"password":"[redacted]"}');
+ * ```
+ */
+export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T {
+  const sensitive = new Set((options.keys ?? defaultSensitiveKeys).map(normalise));
+  const censor = options.censor ?? "[redacted]";
+  const maxDepth = options.maxDepth ?? 32;
+
+  function copy(value: unknown, seen: Set<object>, depth: number): unknown {
+    if (isSecret(value)) return censor;
+    if (typeof value !== "object" || value === null) return value;
+    if (seen.has(value)) return "[circular]";
+    if (depth >= maxDepth) return "[too deep]";
+    if (value instanceof Date || value instanceof URL) return value;
+    seen.add(value);
+    let out: unknown;
+    if (Array.isArray(value)) {
+      out = value.map((item) => copy(item, seen, depth + 1));
+    } else if (value instanceof Error) {
+      out = { name: value.name, message: value.message, ...copyEntries(value, seen, depth) };
+    } else {
+      out = copyEntries(value, seen, depth);
+    }
+    seen.delete(value);
+    return out;
+  }
+
+  function copyEntries(value: object, seen: Set<object>, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const redacted = sensitive.has(normalise(key)) ? censor : copy(inner, seen, depth + 1);
+      Object.defineProperty(out, key, {
+        value: redacted,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+
+  return <T>(value: T) => copy(value, new Set(), 0) as T;
+}
+
+const redactWithDefaults = /* @__PURE__ */ createRedactor();
+
+/**
+ * Redacts with the default keys: a deep copy with `Secret`s and sensitive keys replaced by `"[redacted]"`.
+ * Use it as a pino formatter (`formatters: { log: redact }`) or around `console.log` arguments.
+ *
+ * @example
+ * ```ts
+ * import { redact, Secret } from "@keel/secure-config";
+ * const entry = { msg: "login", apiKey: "k", nested: [{ token: "t" }], db: new Secret("pw") };
+ * console.assert(JSON.stringify(redact(entry)) === '{"msg":"login","apiKey":"[redacted]","nested":[{"token":"[redacted]"}],"db":"[redacted]"}');
+ * ```
+ */
+export function redact<T>(value: T): T {
+  return redactWithDefaults(value);
+}

@@ -1,0 +1,93 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createRedactor, redact, Secret } from "../src/index.ts";
+
+describe("redact()", () => {
+  it.each([
+    [{ password: "p" }, { password: "[redacted]" }],
+    [{ PASSWORD: "p" }, { PASSWORD: "[redacted]" }],
+    [
+      { api_key: "k", "api-key": "k", apiKey: "k", ApiKey: "k" },
+      { api_key: "[redacted]", "api-key": "[redacted]", apiKey: "[redacted]", ApiKey: "[redacted]" },
+    ],
+    [
+      { headers: { authorization: "Bearer t", cookie: "s=1", accept: "*/*" } },
+      { headers: { authorization: "[redacted]", cookie: "[redacted]", accept: "*/*" } },
+    ],
+    [{ list: [{ token: "t" }, { ok: 1 }] }, { list: [{ token: "[redacted]" }, { ok: 1 }] }],
+    [{ password: { nested: "object" } }, { password: "[redacted]" }],
+    [
+      [new Secret("s"), "plain"],
+      ["[redacted]", "plain"],
+    ],
+    ["just a string", "just a string"],
+    [null, null],
+  ])("%#: redacts %j", (input, expected) => {
+    expect(redact(input)).toEqual(expected);
+  });
+
+  it("leaves the input untouched", () => {
+    const input = { user: { password: "p", name: "ada" }, tags: ["a"] };
+    const before = structuredClone(input);
+    const output = redact(input);
+    expect(input).toEqual(before);
+    expect(output.user).not.toBe(input.user);
+  });
+
+  it("is cycle-safe and keeps shared (non-cyclic) references", () => {
+    const shared = { token: "t", n: 1 };
+    const input: Record<string, unknown> = { a: shared, b: shared };
+    input.self = input;
+    expect(redact(input)).toEqual({
+      a: { token: "[redacted]", n: 1 },
+      b: { token: "[redacted]", n: 1 },
+      self: "[circular]",
+    });
+  });
+
+  it("keeps Errors readable without leaking their secret fields", () => {
+    const error = Object.assign(new Error("login failed"), { password: "p" });
+    expect(redact({ error })).toEqual({
+      error: { name: "Error", message: "login failed", password: "[redacted]" },
+    });
+  });
+
+  it("stops at maxDepth instead of overflowing the stack", () => {
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 100_000; i++) deep = deep.next = {};
+    expect(JSON.stringify(createRedactor({ maxDepth: 3 })(root))).toBe(
+      '{"next":{"next":{"next":"[too deep]"}}}',
+    );
+    expect(() => redact(root)).not.toThrow();
+  });
+
+  it("treats a __proto__ key as data", () => {
+    const input = JSON.parse('{"__proto__": {"token": "t"}}');
+    const output = redact(input);
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(output, "__proto__")?.value).toEqual({ token: "[redacted]" });
+  });
+
+  it("custom keys and censor", () => {
+    expect(createRedactor({ keys: ["ssn"], censor: "***" })({ ssn: 1, password: 2 })).toEqual({
+      ssn: "***",
+      password: 2,
+    });
+  });
+
+  it("never lets a secret value through, whatever the shape (fast-check)", () => {
+    const marker = "S3CR3T-MARKER";
+    fc.assert(
+      fc.property(
+        fc.anything(),
+        fc.constantFrom("password", "token", "Authorization", "api_key"),
+        (noise, key) => {
+          const output = JSON.stringify(redact({ noise, [key]: marker, wrapped: [new Secret(marker)] }));
+          expect(output).not.toContain(marker);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
