@@ -26,7 +26,7 @@ function markdown(rows: BenchRow[]): string {
     "|---|---|---:|---|---:|---:|",
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${row.anchorLabel} | ${opsPerSecond(row.anchorNs)} | ${row.keelLabel} | ${opsPerSecond(row.keelNs)} | ${row.ratio.toFixed(2)}x |`,
+        `| ${row.name} | ${row.anchorLabel} | ${opsPerSecond(row.anchorNs)} | ${row.keelLabel} | ${opsPerSecond(row.keelNs)} | ${row.ratio < 0.01 ? "<0.01" : row.ratio.toFixed(2)}x |`,
     ),
   ].join("\n");
 }

@@ -34,8 +34,6 @@ const UserId = prefixedId("UserId", "usr");
 type UserId = BrandOf<typeof UserId>;
 const TeamId = prefixedId("TeamId", "team");
 type TeamId = BrandOf<typeof TeamId>;
-type Email = BrandOf<typeof Email>;
-type NonEmptyString = BrandOf<typeof NonEmptyString>;
 
 class UserNotFound extends TaggedError("UserNotFound") {}
 class TeamNotFound extends TaggedError("TeamNotFound") {}
@@ -116,9 +114,13 @@ const problems = createProblemMapper({
 const problem = (c: Context, error: unknown, instance: string = c.req.path): Response =>
   problems.toResponse(error, { instance });
 
-/** `ok` as JSON, `err` as a problem. */
+// `ok` as JSON, `err` as a problem. (Not @keel/result/hono's resultHandler: wrapped behind a validator, its
+// context does not get the validated types, and `c.req.valid(...)` is `never` there.)
 const respond = <T>(c: Context, result: Result<T, unknown>): Response =>
-  result.match((value) => c.json(value), (error) => problem(c, error));
+  result.match(
+    (value) => c.json(value),
+    (error) => problem(c, error),
+  );
 
 type Validated = { success: true } | { success: false; error: readonly StandardSchemaV1.Issue[] };
 
@@ -147,10 +149,8 @@ app.post("/users", sValidator("json", NewUser, invalidBody), (c) =>
   c.json(createUser(c.req.valid("json")), 201),
 );
 
-app.get(
-  "/users/:id",
-  sValidator("param", z.object({ id: toZod(UserId) }), malformedId(UserId)),
-  (c) => respond(c, findUser(c.req.valid("param").id)),
+app.get("/users/:id", sValidator("param", z.object({ id: toZod(UserId) }), malformedId(UserId)), (c) =>
+  respond(c, findUser(c.req.valid("param").id)),
 );
 
 app.post("/teams", sValidator("json", NewTeam, invalidBody), (c) =>

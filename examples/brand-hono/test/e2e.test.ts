@@ -123,7 +123,10 @@ describe.each(exampleRuntimes)("brand-hono on %s", (runtime) => {
 
   it("POST /users with malformed JSON is a 400 MalformedJson problem", async () => {
     const problem = await expectProblem(await post("/users", "{ not json"), 400);
-    expect(problem).toMatchObject({ type: "https://example.com/problems/malformed-json", instance: "/users" });
+    expect(problem).toMatchObject({
+      type: "https://example.com/problems/malformed-json",
+      instance: "/users",
+    });
     expect(JSON.stringify(problem)).not.toContain("not json");
   });
 

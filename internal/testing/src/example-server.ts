@@ -15,6 +15,9 @@
  *
  * The Node, Bun and Deno entries listen on `127.0.0.1` and the port in the `PORT` environment variable. The
  * worker gets `env` as text bindings. Workspace packages resolve to their `dist`: build them first.
+ *
+ * `runExampleToExit` is for the start-up that must fail (a bad environment): it runs a Node, Bun or Deno
+ * entry like `startExample` does and returns its exit code and output instead of waiting for HTTP.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -100,8 +103,68 @@ export async function startExample(options: StartExampleOptions): Promise<Exampl
   return { url, runtime, output: server.output, stop: server.stop };
 }
 
+/** Options for {@link runExampleToExit}. */
+export interface RunExampleToExitOptions {
+  /** The example's directory (the one holding `package.json` and `src/`); relative to the working directory. */
+  readonly dir: string;
+  /** Not workerd: a worker has no start-up to fail, its `env` arrives with each request. */
+  readonly runtime: Exclude<ExampleRuntime, "workerd">;
+  /** Extra environment variables; `PORT` is set to a free port, as for {@link startExample}. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long the process may run before it is killed and the call rejects; defaults to 20 s. */
+  readonly timeoutMs?: number;
+}
+
+/** How an example process ended. */
+export interface ExampleExit {
+  /** The exit code; `null` when a signal ended the process. */
+  readonly code: number | null;
+  /** Everything the process printed, stdout and stderr interleaved as they arrived. */
+  readonly output: string;
+}
+
+/**
+ * Runs an example's entry until the process exits by itself, e.g. to check that a bad environment stops it
+ * before it serves. Rejects with everything the process printed when it is still running after `timeoutMs`
+ * (it is killed first).
+ *
+ * @example
+ * ```ts
+ * import { runExampleToExit } from "@keel/testing/example-server";
+ *
+ * const { code, output } = await runExampleToExit({
+ *   dir: "examples/secure-config-hono",
+ *   runtime: "node",
+ *   env: { DATABASE_URL: "not-a-url" },
+ * });
+ * console.assert(code !== 0 && output.includes("DATABASE_URL"));
+ * ```
+ */
+export async function runExampleToExit(options: RunExampleToExitOptions): Promise<ExampleExit> {
+  const { runtime, env = {}, timeoutMs = 20_000 } = options;
+  const dir = resolvePath(options.dir);
+  const port = await freePort();
+  const launch = await prepare(runtime, dir, port, env);
+  const server = spawnServer(launch, dir, { ...env, PORT: String(port) });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  // `closed`, not `exited`: it also waits for the pipes to drain, so the output is complete.
+  const outcome = await Promise.race([server.closed, timeout]);
+  clearTimeout(timer);
+  await server.stop();
+  if (outcome === "timeout") {
+    const reason = `${runtime} example in ${dir} was still running after ${timeoutMs} ms`;
+    throw new Error(`${reason}\n--- output ---\n${server.output()}`);
+  }
+  return { code: outcome, output: server.output() };
+}
+
 interface ServerProcess {
   readonly exited: Promise<void>;
+  /** The exit code once the process has exited and its stdout and stderr have closed (null: a signal). */
+  readonly closed: Promise<number | null>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -130,12 +193,16 @@ function spawnServer(launch: Launch, dir: string, env: Readonly<Record<string, s
       resolve();
     });
   });
+  const closed = new Promise<number | null>((resolve) => {
+    child.once("close", (code) => resolve(code));
+    child.once("error", () => resolve(null));
+  });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= stopProcess(child, exited).finally(launch.cleanup);
     return stopping;
   };
-  return { exited, output: () => output, stop };
+  return { exited, closed, output: () => output, stop };
 }
 
 /** A free TCP port on 127.0.0.1: bind port 0, read the port the OS chose, release it. */

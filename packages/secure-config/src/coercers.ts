@@ -44,8 +44,9 @@ export function int<const O extends IntOptions = Record<never, never>>(options?:
   const max = options?.max ?? Number.MAX_SAFE_INTEGER;
   const reason = `expected an integer from ${min} to ${max}`;
   return field((raw) => {
-    const value = Number(raw);
-    return /^-?\d+$/.test(raw) && value >= min && value <= max ? ok(value) : bad(reason);
+    const text = raw.trim();
+    const value = Number(text);
+    return /^-?\d+$/.test(text) && value >= min && value <= max ? ok(value) : bad(reason);
   }, options);
 }
 

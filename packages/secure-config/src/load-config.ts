@@ -58,7 +58,9 @@ function fieldOf(candidate: FieldLike): Field<unknown> {
 
 // A validator's message may quote what it rejected; the value must never reach the error.
 function scrub(reason: string, raw: string): string {
-  return raw.length >= 3 ? reason.split(raw).join("[redacted]") : reason;
+  if (raw.length < 3) return reason;
+  const escaped = raw.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return reason.replace(new RegExp(escaped, "gi"), "[redacted]");
 }
 
 function deepFreeze<T>(value: T): T {
@@ -275,7 +277,9 @@ export async function loadConfigAsync<const S extends ConfigSpec>(
 
 /**
  * For Workers, where `env` arrives with each request: validates once per binding object and caches the
- * result (a WeakMap, so a retired binding is collected). Throws the `ConfigError` for a bad binding.
+ * result (a WeakMap, so a retired binding is collected). Throws the (cached) `ConfigError` for a bad
+ * binding. Workers have no `NODE_ENV` unless you bind one: pass `{ environment: "production" }` so the
+ * production rules run.
  *
  * @example
  * ```ts
@@ -288,14 +292,16 @@ export async function loadConfigAsync<const S extends ConfigSpec>(
 export function configForBinding<const S extends ConfigSpec>(
   spec: S,
   options: Omit<LoadConfigOptions, "source"> = {},
-): (env: EnvRecord) => Config<S> {
-  const cache = new WeakMap<EnvRecord, Config<S>>();
+): (env: object) => Config<S> {
+  // Failures are cached too: a bad binding throws the same ConfigError on every request, validated once.
+  const cache = new WeakMap<object, Result<Config<S>, ConfigError>>();
   return (env) => {
-    let config = cache.get(env);
-    if (config === undefined) {
-      config = loadConfig(spec, { ...options, source: env });
-      cache.set(env, config);
+    let loaded = cache.get(env);
+    if (loaded === undefined) {
+      loaded = safeLoadConfig(spec, { ...options, source: env as EnvRecord });
+      cache.set(env, loaded);
     }
-    return config;
+    if (loaded.isErr()) throw loaded.error;
+    return loaded.value;
   };
 }

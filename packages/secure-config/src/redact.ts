@@ -8,8 +8,9 @@ import { isSecret } from "./secret.ts";
 /** Options for {@link createRedactor}. */
 export interface RedactOptions {
   /**
-   * Key names whose values are replaced, matched case-insensitively and ignoring `-` and `_`
-   * (`apiKey`, `API_KEY` and `api-key` are one name). Defaults to {@link defaultSensitiveKeys}.
+   * Fragments of key names whose values are replaced: a key matches when, lower-cased and without `-` and
+   * `_`, it contains one (`password` catches `dbPassword` and `NEW_PASSWORD`; `apiKey` catches `x-api-key`).
+   * Defaults to {@link defaultSensitiveKeys}.
    */
   readonly keys?: readonly string[];
   /** What replaces a value; default `"[redacted]"`. */
@@ -18,27 +19,23 @@ export interface RedactOptions {
   readonly maxDepth?: number;
 }
 
-/** The key names redacted by default. */
+/**
+ * The key-name fragments redacted by default. Deliberately not plain `key` or `session`, which would hide
+ * cache keys, `ConfigError` issue keys and session counts.
+ */
 export const defaultSensitiveKeys: readonly string[] = [
   "password",
   "passwd",
   "pwd",
   "secret",
   "token",
-  "accessToken",
-  "refreshToken",
-  "idToken",
   "apiKey",
-  "key",
   "privateKey",
-  "clientSecret",
   "authorization",
   "cookie",
-  "setCookie",
-  "session",
   "sessionId",
   "jwt",
-  "credentials",
+  "credential",
   "creditCard",
   "cardNumber",
   "cvv",
@@ -46,6 +43,12 @@ export const defaultSensitiveKeys: readonly string[] = [
 ];
 
 const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
+
+function withoutPassword(url: URL, censor: string): string {
+  const copy = new URL(url.href);
+  copy.password = censor;
+  return copy.href;
+}
 
 /**
  * Builds (once) a redactor: a function returning a redacted deep copy of a value. `Secret`s anywhere
@@ -61,7 +64,11 @@ const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, ""
  * ```
  */
 export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T {
-  const sensitive = new Set((options.keys ?? defaultSensitiveKeys).map(normalise));
+  const fragments = (options.keys ?? defaultSensitiveKeys).map(normalise);
+  const isSensitive = (key: string): boolean => {
+    const name = normalise(key);
+    return fragments.some((fragment) => name.includes(fragment));
+  };
   const censor = options.censor ?? "[redacted]";
   const maxDepth = options.maxDepth ?? 32;
 
@@ -70,7 +77,9 @@ export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T 
     if (typeof value !== "object" || value === null) return value;
     if (seen.has(value)) return "[circular]";
     if (depth >= maxDepth) return "[too deep]";
-    if (value instanceof Date || value instanceof URL) return value;
+    if (value instanceof Date) return value;
+    // A connection URL carries its password: keep the URL, not the password.
+    if (value instanceof URL) return value.password === "" ? value.href : withoutPassword(value, censor);
     seen.add(value);
     let out: unknown;
     if (Array.isArray(value)) {
@@ -87,7 +96,7 @@ export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T 
   function copyEntries(value: object, seen: Set<object>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      const redacted = sensitive.has(normalise(key)) ? censor : copy(inner, seen, depth + 1);
+      const redacted = isSensitive(key) ? censor : copy(inner, seen, depth + 1);
       Object.defineProperty(out, key, {
         value: redacted,
         enumerable: true,

@@ -89,6 +89,9 @@ describe("loadConfig()", () => {
     const echoing = z.string().refine((v) => v === "ok", { message: "bad value: tok_12345" });
     const error = safeLoadConfig({ TOKEN: echoing }, { source: { TOKEN: "tok_12345" } })._unsafeUnwrapErr();
     expect(error.issues[0]?.reason).toBe("bad value: [redacted]");
+    const shouting = z.string().refine(() => false, { message: "bad TOK_12345" });
+    const loud = safeLoadConfig({ TOKEN: shouting }, { source: { TOKEN: "tok_12345" } })._unsafeUnwrapErr();
+    expect(loud.issues[0]?.reason).toBe("bad [redacted]");
   });
 
   it("treats an empty string as missing unless allowEmpty", () => {
@@ -151,6 +154,7 @@ describe("coercers", () => {
     [duration(), "1500", 1500],
     [list(), " a, ,b ,c", ["a", "b", "c"]],
     [port(), "65535", 65535],
+    [port(), " 8080 ", 8080],
   ])("%#: parses %j", (field, raw, expected) => {
     expect(loadConfig({ X: field }, { source: { X: raw } }).X).toEqual(expected);
   });
@@ -236,7 +240,26 @@ describe("configForBinding()", () => {
     expect(configOf({ ...good })).not.toBe(first);
   });
 
-  it("throws the ConfigError for a bad binding", () => {
-    expect(() => configForBinding(spec)({})).toThrow(ConfigError);
+  it("throws the ConfigError for a bad binding, validating it once", () => {
+    const configOf = configForBinding(spec);
+    const env = {};
+    let first: unknown;
+    try {
+      configOf(env);
+    } catch (error) {
+      first = error;
+    }
+    expect(first).toBeInstanceOf(ConfigError);
+    expect(() => configOf(env)).toThrow(first as Error);
+  });
+
+  it("accepts a typed Env interface (what `wrangler types` generates)", () => {
+    interface Env {
+      DATABASE_URL: string;
+      JWT_SECRET: string;
+      REGION: string;
+    }
+    const env: Env = { DATABASE_URL: good.DATABASE_URL, JWT_SECRET: strong, REGION: "us" };
+    expect(configForBinding(spec)(env).REGION).toBe("us");
   });
 });

@@ -26,6 +26,34 @@ describe("redact()", () => {
     expect(redact(input)).toEqual(expected);
   });
 
+  it.each([
+    ["x-api-key", true],
+    ["proxy-authorization", true],
+    ["x-auth-token", true],
+    ["JWT_SECRET", true],
+    ["AWS_SECRET_ACCESS_KEY", true],
+    ["dbPassword", true],
+    ["newPassword", true],
+    ["set-cookie", true],
+    ["cacheKey", false],
+    ["key", false],
+    ["sessionCount", false],
+    ["reason", false],
+  ])("matches key %j by fragment: %s", (key, hidden) => {
+    expect(redact({ [key]: "v" })).toEqual({ [key]: hidden ? "[redacted]" : "v" });
+  });
+
+  it("keeps a ConfigError's issue keys readable", () => {
+    const issues = [{ key: "DATABASE_URL", reason: "missing" }];
+    expect(redact({ issues })).toEqual({ issues });
+  });
+
+  it("hides the password of a URL, keeping the rest", () => {
+    const url = new URL("postgres://app:hunter2@db.internal:5432/app");
+    expect(redact({ db: url })).toEqual({ db: "postgres://app:%5Bredacted%5D@db.internal:5432/app" });
+    expect(redact({ site: new URL("https://example.com/a") })).toEqual({ site: "https://example.com/a" });
+  });
+
   it("leaves the input untouched", () => {
     const input = { user: { password: "p", name: "ada" }, tags: ["a"] };
     const before = structuredClone(input);
