@@ -9,7 +9,8 @@ import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstan
 import { describeIssues, type ValidationIssue } from "./validation-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> = /* @__PURE__ */ TaggedError("DeserializeError");
+const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
+  /* @__PURE__ */ TaggedError("DeserializeError");
 
 /**
  * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail

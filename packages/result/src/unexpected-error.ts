@@ -5,7 +5,8 @@
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> = /* @__PURE__ */ TaggedError("UnexpectedError");
+const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
+  /* @__PURE__ */ TaggedError("UnexpectedError");
 
 /**
  * A throw or rejection that no mapper turned into a domain error. The original is kept as `cause`; the

@@ -13,7 +13,8 @@ export interface ValidationIssue {
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const ValidationErrorBase: TaggedErrorClass<"ValidationError"> = /* @__PURE__ */ TaggedError("ValidationError");
+const ValidationErrorBase: TaggedErrorClass<"ValidationError"> =
+  /* @__PURE__ */ TaggedError("ValidationError");
 
 /**
  * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input.

@@ -52,7 +52,12 @@ describe("runtimeEnv()", () => {
   it("reads Deno.env key by key, so a scoped --allow-env is enough", () => {
     const asked: string[] = [];
     vi.stubGlobal("Deno", {
-      env: { get: (key: string) => (asked.push(key), key === "A" ? "a" : undefined) },
+      env: {
+        get: (key: string) => {
+          asked.push(key);
+          return key === "A" ? "a" : undefined;
+        },
+      },
     });
     expect(loadConfig({ A: string() }).A).toBe("a");
     // The stub has no toObject(): loading worked by asking for single keys only.
