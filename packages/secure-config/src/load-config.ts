@@ -63,8 +63,14 @@ function scrub(reason: string, raw: string): string {
   return reason.replace(new RegExp(escaped, "gi"), "[redacted]");
 }
 
+// Plain objects and arrays (the config, json() and list() values) are frozen all the way down. Class
+// instances (URL, Secret) are left alone: freezing them protects nothing (URL setters work on internal
+// state) and was most of the cost of a load.
 function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+  if (
+    Array.isArray(value) ||
+    (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype)
+  ) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
