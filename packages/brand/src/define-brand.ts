@@ -21,7 +21,10 @@ export interface BrandType<Name extends string, Base> extends StandardSchemaV1<u
   readonly brandName: Name;
   /** Validates (and, when the schema transforms, normalises) a value. Never throws. */
   parse(input: unknown): Result<Brand<Base, Name>, BrandError>;
-  /** Type guard: true when `parse` would succeed on the value unchanged. */
+  /**
+   * Type guard: true when `parse` would succeed and return the value unchanged. For object brands it checks
+   * validity only (nested normalisation is not compared): use `parse` for objects.
+   */
   is(input: unknown): input is Brand<Base, Name>;
   /**
    * Brands a value WITHOUT checking it. Only for trusted sources (your own database, a value you just
@@ -91,7 +94,7 @@ export function defineBrand<const Name extends string, S extends StandardSchemaV
     is: (input): input is Branded => {
       const outcome = validate(input);
       // A schema that normalises (" Ada@Example.com" -> "Ada@example.com") must not vouch for the raw
-      // string; objects are always copied by object schemas, so for them validity is enough.
+      // value. Object schemas always copy, so for objects only validity is checked: use parse() for them.
       return (
         outcome.issues === undefined &&
         (Object.is(outcome.value, input) || (typeof input === "object" && input !== null))

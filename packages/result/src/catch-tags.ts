@@ -21,7 +21,8 @@ export type RemainingError<E, H> = Exclude<E, Tagged<keyof H & string>> | InferE
 
 function recover(handlers: Record<string, ((error: Tagged) => AnyResultLike) | undefined>) {
   return (error: unknown): AnyResultLike => {
-    const handler = isTagged(error) ? handlers[error._tag] : undefined;
+    // hasOwn: a tag such as "constructor" must not find Object.prototype's.
+    const handler = isTagged(error) && Object.hasOwn(handlers, error._tag) ? handlers[error._tag] : undefined;
     return handler === undefined ? err(error) : handler(error as Tagged);
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @module
- * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost.
+ * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost (unless
+ * the work's promise itself rejects, a bug: then that rejection is what surfaces).
  */
 import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
@@ -21,7 +22,7 @@ const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = /* @__PURE__ */ Tagge
  */
 export class CleanupError extends CleanupErrorBase<{ readonly primary?: unknown }> {
   constructor(fields: { cause: unknown; primary?: unknown }) {
-    super({ message: "Cleanup failed", ...fields });
+    super({ ...fields, message: "Cleanup failed" });
   }
 }
 
@@ -35,7 +36,10 @@ export type Cleanup = () =>
 async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { failed: true; cause: unknown }> {
   try {
     const outcome = await cleanup();
-    if (outcome?.isErr()) return { failed: true, cause: outcome.error };
+    // Only a Result's err is a failure; a cleanup that returns something else (a count, a client) succeeded.
+    if (typeof outcome === "object" && outcome !== null && "isErr" in outcome && outcome.isErr()) {
+      return { failed: true, cause: outcome.error };
+    }
     return { failed: false };
   } catch (thrown) {
     return { failed: true, cause: thrown };

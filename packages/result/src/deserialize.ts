@@ -14,7 +14,8 @@ const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
 
 /**
  * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail
- * their schema, or an error tag that is not registered. Input values are never echoed.
+ * their schema, or an error tag that is not registered. Input values are not echoed (an unknown tag is, cut
+ * to 64 characters).
  *
  * @example
  * ```ts
@@ -27,7 +28,7 @@ export class DeserializeError extends DeserializeErrorBase<{
   readonly issues: readonly ValidationIssue[];
 }> {
   constructor(fields: { issues: readonly ValidationIssue[] }) {
-    super({ message: describeIssues(fields.issues), ...fields });
+    super({ ...fields, message: describeIssues(fields.issues) });
   }
 }
 
@@ -137,7 +138,14 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
       fields = parsed.value as Record<string, unknown>;
     }
     const ErrorClass = registered.errorClass as unknown as new (fields: Record<string, unknown>) => never;
-    return err(new ErrorClass(message === undefined ? fields : { ...fields, message }));
+    try {
+      return err(new ErrorClass(message === undefined ? fields : { ...fields, message }));
+    } catch {
+      // A class whose constructor needs fields, registered without a schema for them.
+      return err(
+        problem(["error"], `Cannot rebuild ${registered.errorClass.tag}: register it with a fields schema`),
+      );
+    }
   }
 
   return (input) => {

@@ -32,7 +32,9 @@ export function matchError<E extends Tagged, const H extends ErrorHandlers<E>>(
   error: E,
   handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
 ): ReturnType<H[E["_tag"]]> {
-  const handler = (handlers as Record<string, (error: E) => ReturnType<H[E["_tag"]]>>)[error._tag];
+  const table = handlers as Record<string, (error: E) => ReturnType<H[E["_tag"]]>>;
+  // hasOwn: a tag such as "toString" must not find Object.prototype's.
+  const handler = Object.hasOwn(table, error._tag) ? table[error._tag] : undefined;
   if (handler === undefined) {
     // Only reachable when the types were bypassed (an `as` cast or untyped input): a programmer error.
     throw new TypeError(`matchError: no handler for tag "${error._tag}"`);

@@ -67,7 +67,17 @@ interface CompiledRule {
   readonly expose: boolean | ReadonlySet<string>;
 }
 
-const standardMembers: ReadonlySet<string> = new Set(["type", "title", "status", "detail", "instance"]);
+// Never extension members: the standard members, and the fields Keel errors use to carry internals
+// (ValidationError's opt-in `input`, CleanupError's `primary`), which must not reach a client.
+const reservedMembers: ReadonlySet<string> = new Set([
+  "type",
+  "title",
+  "status",
+  "detail",
+  "instance",
+  "input",
+  "primary",
+]);
 
 const humanise = (tag: string): string => tag.replace(/([a-z0-9])([A-Z])/g, "$1 $2");
 const kebab = (tag: string): string => tag.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
@@ -89,7 +99,7 @@ function extensions(error: object, expose: CompiledRule["expose"]): Record<strin
   if (expose === false) return {};
   const members: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(errorFields(error as { _tag: string }))) {
-    if (standardMembers.has(key) || (expose !== true && !expose.has(key))) continue;
+    if (reservedMembers.has(key) || (expose !== true && !expose.has(key))) continue;
     defineField(members, key, value);
   }
   return members;

@@ -23,8 +23,10 @@ function serializeError(error: unknown): SerializedError {
   // An untagged error (or an UnexpectedError) may carry internals in its message: send nothing of it.
   if (!isTagged(error) || error._tag === "UnexpectedError") return unexpected;
   const message = (error as { message?: unknown }).message;
+  // `input` and `primary` carry internals (a rejected value, another error): they never cross the wire.
+  const { input: _input, primary: _primary, ...fields } = errorFields(error);
   return {
-    ...errorFields(error),
+    ...fields,
     _tag: error._tag,
     message: typeof message === "string" ? message : error._tag,
   };

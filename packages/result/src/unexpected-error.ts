@@ -21,6 +21,6 @@ const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
  */
 export class UnexpectedError extends UnexpectedErrorBase {
   constructor(fields: { cause?: unknown; message?: string } = {}) {
-    super({ message: "Unexpected error", ...fields });
+    super({ ...fields, message: fields.message ?? "Unexpected error" });
   }
 }

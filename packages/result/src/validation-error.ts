@@ -36,7 +36,7 @@ export class ValidationError extends ValidationErrorBase<{
     message?: string;
     cause?: unknown;
   }) {
-    super({ message: fields.message ?? describeIssues(fields.issues), ...fields });
+    super({ ...fields, message: fields.message ?? describeIssues(fields.issues) });
   }
 }
 

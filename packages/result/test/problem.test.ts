@@ -109,3 +109,26 @@ describe("createProblemMapper()", () => {
     expect(() => createProblemMapper({ statuses: { Fine: 200 } })).toThrow(RangeError);
   });
 });
+
+describe("createProblemMapper() never exposes internal carriers", () => {
+  it("drops a ValidationError's opt-in input and a CleanupError's primary, even when exposing all fields", async () => {
+    const { CleanupError } = await import("../src/index.ts");
+    const mapper = createProblemMapper({ statuses: { ValidationError: 422, CleanupError: 500 } });
+    const invalid = new ValidationError({
+      issues: [{ path: ["password"], message: "Too short" }],
+      input: { password: "hunter2" },
+    });
+    expect(JSON.stringify(mapper.toProblem(invalid))).not.toContain("hunter2");
+    const cleanup = new CleanupError({ cause: new Error("x"), primary: new Error("db at 10.0.0.3") });
+    expect(mapper.toProblem(cleanup)).not.toHaveProperty("primary");
+  });
+
+  it("finds no handler on Object.prototype for hostile tags", async () => {
+    const { catchTags, err, matchError } = await import("../src/index.ts");
+    const forged = { _tag: "constructor" } as unknown as UserNotFound;
+    expect(catchTags(err(forged), { UserNotFound: () => err(forged) }).isErr()).toBe(true);
+    expect(() =>
+      matchError({ _tag: "toString" } as unknown as UserNotFound, { UserNotFound: () => 1 }),
+    ).toThrow(TypeError);
+  });
+});

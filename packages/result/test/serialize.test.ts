@@ -169,3 +169,19 @@ describe("resultDeserializer()", () => {
     );
   });
 });
+
+describe("hostile wire errors for classes that need fields", () => {
+  it("answers a DeserializeError instead of throwing when a registered class cannot be rebuilt", async () => {
+    const { ValidationError } = await import("../src/index.ts");
+    const read = resultDeserializer({ value: User, errors: [ValidationError] });
+    expect(read('{"ok":false,"error":{"_tag":"ValidationError"}}')._unsafeUnwrapErr()).toBeInstanceOf(
+      DeserializeError,
+    );
+  });
+
+  it("never sends a ValidationError's opt-in input over the wire", async () => {
+    const { ValidationError } = await import("../src/index.ts");
+    const error = new ValidationError({ issues: [], input: "hunter2" });
+    expect(JSON.stringify(serializeResult(err(error)))).not.toContain("hunter2");
+  });
+});

@@ -71,3 +71,19 @@ export function field<T, const O extends FieldOptions<T> = Record<never, never>>
 ): FieldFor<T, O> {
   return { parse, secret, options: options ?? {} };
 }
+
+/**
+ * The reason for a value a Standard Schema refused. Never the validator's messages: they quote what they
+ * rejected ("received \"sk_live_...\""), in forms no scrubbing can catch. Only where, and how many.
+ */
+export function schemaFailure(issues: readonly StandardSchemaV1.Issue[]): string {
+  const paths = issues
+    .map((issue) =>
+      (issue.path ?? [])
+        .map((segment) => String(typeof segment === "object" ? segment.key : segment))
+        .join("."),
+    )
+    .filter((path) => path !== "");
+  const where = paths.length > 0 ? ` at ${[...new Set(paths)].join(", ")}` : "";
+  return `failed its schema${where}`;
+}

@@ -6,7 +6,7 @@
 import { err, ok, type Result, ResultAsync } from "@keel/result";
 import { ConfigError, type ConfigIssue } from "./config-error.ts";
 import { type EnvReader, type EnvRecord, runtimeEnv } from "./env-source.ts";
-import type { Field, FieldLike, FieldValue } from "./field.ts";
+import { type Field, type FieldLike, type FieldValue, schemaFailure } from "./field.ts";
 
 /** Variable names mapped to fields (Keel coercers, `secret()`, or any Standard Schema of the raw string). */
 export type ConfigSpec = Readonly<Record<string, FieldLike>>;
@@ -51,19 +51,12 @@ function fieldOf(candidate: FieldLike): Field<unknown> {
         throw new TypeError("loadConfig: a field's schema validates asynchronously");
       return outcome.issues === undefined
         ? { value: outcome.value }
-        : { reason: outcome.issues.map((issue) => issue.message).join("; ") };
+        : { reason: schemaFailure(outcome.issues) };
     },
   };
 }
 
-// A validator's message may quote what it rejected; the value must never reach the error.
-function scrub(reason: string, raw: string): string {
-  if (raw.length < 3) return reason;
-  const escaped = raw.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return reason.replace(new RegExp(escaped, "gi"), "[redacted]");
-}
-
-// Plain objects and arrays (the config, json() and list() values) are frozen all the way down. Class
+// Values the loader made (json() and list() results) are frozen all the way down; defaults stay the caller's. Class
 // instances (URL, Secret) are left alone: freezing them protects nothing (URL setters work on internal
 // state) and was most of the cost of a load.
 function deepFreeze<T>(value: T): T {
@@ -91,7 +84,8 @@ function validate<S extends ConfigSpec>(
       const nodeEnv = read("NODE_ENV");
       if (typeof nodeEnv === "string" && nodeEnv !== "") env = nodeEnv;
     } catch (error) {
-      issues.push({ key: "NODE_ENV", reason: `${(error as Error).message}, or pass \`environment\`` });
+      const reason = error instanceof Error ? error.message : "could not be read";
+      issues.push({ key: "NODE_ENV", reason: `${reason}, or pass \`environment\`` });
     }
   }
   const production = env === PRODUCTION;
@@ -103,7 +97,7 @@ function validate<S extends ConfigSpec>(
     try {
       raw = read(key);
     } catch (error) {
-      issues.push({ key, reason: (error as Error).message });
+      issues.push({ key, reason: error instanceof Error ? error.message : "could not be read" });
       continue;
     }
     if (raw !== undefined && typeof raw !== "string") {
@@ -122,7 +116,7 @@ function validate<S extends ConfigSpec>(
     }
     const parsed = current.parse(raw);
     if ("reason" in parsed) {
-      issues.push({ key, reason: scrub(parsed.reason, raw) });
+      issues.push({ key, reason: parsed.reason });
       continue;
     }
     if (production && current.production !== undefined) {
@@ -134,10 +128,10 @@ function validate<S extends ConfigSpec>(
       if (owner !== undefined) issues.push({ key, reason: `has the same value as ${owner} (production)` });
       else secretOwners.set(raw, key);
     }
-    config[key] = parsed.value;
+    config[key] = deepFreeze(parsed.value);
   }
   if (issues.length > 0) return err(new ConfigError({ issues }));
-  return ok(deepFreeze(config) as Config<S>);
+  return ok(Object.freeze(config) as Config<S>);
 }
 
 function noSource(): ConfigError {
@@ -204,22 +198,20 @@ export interface LoadConfigAsyncOptions extends LoadConfigOptions {
   readonly timeoutMs?: number;
 }
 
+// Told apart by identity, so no provider error (whatever its message says) can pass as the timeout.
+const timedOut = Symbol("timed out");
+
 async function settleProvider(key: string, provider: AsyncProvider, timeoutMs: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`its provider did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+  const timeout = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), timeoutMs);
   });
   try {
-    return { key, value: await Promise.race([provider(), timeout]) };
-  } catch (error) {
-    const reason =
-      error instanceof Error && error.message.startsWith("its provider")
-        ? error.message
-        : "its provider failed";
-    return { key, reason };
+    const value = await Promise.race([provider(), timeout]);
+    if (value === timedOut) return { key, reason: `its provider did not answer within ${timeoutMs} ms` };
+    return { key, value };
+  } catch {
+    return { key, reason: "its provider failed" };
   } finally {
     clearTimeout(timer);
   }

@@ -44,11 +44,18 @@ export const defaultSensitiveKeys: readonly string[] = [
 
 const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
 
-function withoutPassword(url: URL, censor: string): string {
+/** A URL with its password and its sensitive query parameters censored (the censor left readable). */
+function censorUrl(url: URL, censor: string, isSensitive: (key: string) => boolean): string {
+  const marker = "keel-redacted-marker";
   const copy = new URL(url.href);
-  copy.password = censor;
-  return copy.href;
+  if (copy.password !== "") copy.password = marker;
+  for (const name of new Set(copy.searchParams.keys()))
+    if (isSensitive(name)) copy.searchParams.set(name, marker);
+  return copy.href.replaceAll(marker, censor);
 }
+
+// Only strings that look like a URL with credentials or a query are parsed: most log strings are not URLs.
+const credentialedUrl = /^[a-z][a-z0-9+.-]*:\/\/[^\s]*[@?]/i;
 
 /**
  * Builds (once) a redactor: a function returning a redacted deep copy of a value. `Secret`s anywhere
@@ -74,12 +81,15 @@ export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T 
 
   function copy(value: unknown, seen: Set<object>, depth: number): unknown {
     if (isSecret(value)) return censor;
+    if (typeof value === "string" && credentialedUrl.test(value) && URL.canParse(value)) {
+      return censorUrl(new URL(value), censor, isSensitive);
+    }
     if (typeof value !== "object" || value === null) return value;
     if (seen.has(value)) return "[circular]";
     if (depth >= maxDepth) return "[too deep]";
     if (value instanceof Date) return value;
     // A connection URL carries its password: keep the URL, not the password.
-    if (value instanceof URL) return value.password === "" ? value.href : withoutPassword(value, censor);
+    if (value instanceof URL) return censorUrl(value, censor, isSensitive);
     seen.add(value);
     let out: unknown;
     if (Array.isArray(value)) {

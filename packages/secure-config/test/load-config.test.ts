@@ -7,6 +7,7 @@ import {
   configForBinding,
   duration,
   int,
+  json,
   list,
   loadConfig,
   loadConfigAsync,
@@ -85,13 +86,33 @@ describe("loadConfig()", () => {
     expect(JSON.stringify(source)).toBe(before);
   });
 
-  it("scrubs a validator message that quotes the value", () => {
+  it("never passes a validator's message on: validators quote what they reject", () => {
     const echoing = z.string().refine((v) => v === "ok", { message: "bad value: tok_12345" });
     const error = safeLoadConfig({ TOKEN: echoing }, { source: { TOKEN: "tok_12345" } })._unsafeUnwrapErr();
-    expect(error.issues[0]?.reason).toBe("bad value: [redacted]");
-    const shouting = z.string().refine(() => false, { message: "bad TOK_12345" });
-    const loud = safeLoadConfig({ TOKEN: shouting }, { source: { TOKEN: "tok_12345" } })._unsafeUnwrapErr();
-    expect(loud.issues[0]?.reason).toBe("bad [redacted]");
+    expect(error.issues[0]?.reason).toBe("failed its schema");
+    const limits = json(z.object({ rps: z.number() }));
+    const quoted = safeLoadConfig({ LIMITS: limits }, { source: { LIMITS: '{"rps":"sk_live_SECRET"}' } });
+    expect(quoted._unsafeUnwrapErr().issues[0]?.reason).toBe("failed its schema at rps");
+    expect(quoted._unsafeUnwrapErr().message).not.toContain("sk_live");
+  });
+
+  it("gives a reason, not a crash, when a source throws something that is not an Error", () => {
+    const source = () => {
+      throw null;
+    };
+    expect(
+      safeLoadConfig({ A: string() }, { source, environment: "test" })._unsafeUnwrapErr().issues,
+    ).toEqual([{ key: "A", reason: "could not be read" }]);
+  });
+
+  it("does not freeze the caller's default values", () => {
+    const origins = ["https://a.example"];
+    const config = loadConfig({ ORIGINS: list({ default: origins }) }, { source: {} });
+    expect(config.ORIGINS).toBe(origins);
+    expect(Object.isFrozen(origins)).toBe(false);
+    expect(Object.isFrozen(loadConfig({ ORIGINS: list() }, { source: { ORIGINS: "a,b" } }).ORIGINS)).toBe(
+      true,
+    );
   });
 
   it("treats an empty string as missing unless allowEmpty", () => {
@@ -210,7 +231,7 @@ describe("async providers", () => {
       source: good,
       timeoutMs: 50,
       providers: {
-        API_KEY: () => Promise.reject(new Error(`vault said: token ${otherStrong} expired`)),
+        API_KEY: () => Promise.reject(new Error(`its provider said: token ${otherStrong} expired`)),
         JWT_SECRET: () => new Promise(() => {}),
       },
     });

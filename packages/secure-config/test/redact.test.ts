@@ -48,10 +48,19 @@ describe("redact()", () => {
     expect(redact({ issues })).toEqual({ issues });
   });
 
-  it("hides the password of a URL, keeping the rest", () => {
+  it("hides URL passwords and sensitive query parameters, in URL objects and URL strings", () => {
     const url = new URL("postgres://app:hunter2@db.internal:5432/app");
-    expect(redact({ db: url })).toEqual({ db: "postgres://app:%5Bredacted%5D@db.internal:5432/app" });
+    expect(redact({ db: url })).toEqual({ db: "postgres://app:[redacted]@db.internal:5432/app" });
+    expect(redact({ databaseUrl: "postgres://app:hunter2@db/x" })).toEqual({
+      databaseUrl: "postgres://app:[redacted]@db/x",
+    });
+    expect(redact({ link: "https://x.example/cb?token=abc&page=2" })).toEqual({
+      link: "https://x.example/cb?token=[redacted]&page=2",
+    });
     expect(redact({ site: new URL("https://example.com/a") })).toEqual({ site: "https://example.com/a" });
+    expect(redact({ note: "see https://example.com for details" })).toEqual({
+      note: "see https://example.com for details",
+    });
   });
 
   it("leaves the input untouched", () => {
