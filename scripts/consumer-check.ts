@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { build, type Metafile } from "esbuild";
+import { workerBundleOptions } from "../internal/testing/src/worker-bundle.ts";
 import {
   binPath,
   type EntryPoint,
@@ -317,14 +318,8 @@ async function bundleWorker(project: string): Promise<Metafile> {
       absWorkingDir: project,
       entryPoints: ["worker-entry.js"],
       outfile: "worker.js",
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["node:*"],
+      ...workerBundleOptions,
       metafile: true,
-      logLevel: "silent",
     });
     return metafile;
   } catch (error) {

@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { workerBundleOptions } from "./worker-bundle.ts";
 
 /** A runtime an example app runs on. */
 export type ExampleRuntime = "node" | "bun" | "deno" | "workerd";
@@ -262,13 +263,7 @@ async function prepareWorkerd(
     await build({
       entryPoints: [join(dir, "src", "worker.ts")],
       outfile: join(outDir, "worker.js"),
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["node:*"],
-      logLevel: "silent",
+      ...workerBundleOptions,
     });
     await writeFile(join(outDir, "config.capnp"), workerdConfig(port, await compatibilityDate(), env));
   } catch (error) {

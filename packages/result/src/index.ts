@@ -18,21 +18,7 @@ export {
 } from "./deserialize.ts";
 export type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 export { type ErrorHandlers, matchError } from "./match-error.ts";
-export {
-  Err,
-  err,
-  errAsync,
-  fromAsyncThrowable,
-  fromPromise,
-  fromSafePromise,
-  fromThrowable,
-  Ok,
-  ok,
-  okAsync,
-  Result,
-  ResultAsync,
-  safeTry,
-} from "./neverthrow.ts";
+export * from "./neverthrow.ts";
 export {
   createProblemMapper,
   type ProblemContext,
