@@ -23,7 +23,7 @@ import {
   toValidationIssues,
   ValidationError,
 } from "@keel/result";
-import { problemOnError } from "@keel/result/hono";
+import { createResponder, problemOnError } from "@keel/result/hono";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -114,13 +114,8 @@ const problems = createProblemMapper({
 const problem = (c: Context, error: unknown, instance: string = c.req.path): Response =>
   problems.toResponse(error, { instance });
 
-// `ok` as JSON, `err` as a problem. (Not @keel/result/hono's resultHandler: wrapped behind a validator, its
-// context does not get the validated types, and `c.req.valid(...)` is `never` there.)
-const respond = <T>(c: Context, result: Result<T, unknown>): Response =>
-  result.match(
-    (value) => c.json(value),
-    (error) => problem(c, error),
-  );
+// `ok` as JSON, `err` as a problem; used inside plain handlers, which keep the validators' types.
+const respond = createResponder(problems);
 
 type Validated = { success: true } | { success: false; error: readonly StandardSchemaV1.Issue[] };
 

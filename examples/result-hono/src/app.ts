@@ -3,7 +3,7 @@
  * A user sign-up API showing the `@keel/result` pattern on Hono:
  *
  * - expected failures (bad JSON, invalid input, a taken email, an unknown id) are values: each function
- *   returns a `Result` whose error is a tagged class, and `resultHandler` turns it into JSON or a problem;
+ *   returns a `Result` whose error is a tagged class, and `respond` turns it into JSON or a problem;
  * - one problem mapper, built at start-up, maps every tag to an RFC 9457 `application/problem+json` response;
  * - anything thrown is a bug: `problemOnError` answers a generic 500 carrying only a correlation id, and the
  *   same id is logged with the error.
@@ -21,7 +21,7 @@ import {
   type UnexpectedReport,
   type ValidationError,
 } from "@keel/result";
-import { problemOnError, resultHandler } from "@keel/result/hono";
+import { createResponder, problemOnError } from "@keel/result/hono";
 import { Hono } from "hono";
 import { z } from "zod";
 
@@ -101,19 +101,15 @@ function signUp(body: string): Result<User, InvalidJson | ValidationError | Dupl
   return parseJson(body).andThen(parseSignUp).andThen(createUser);
 }
 
+// Built once: sends a Result as JSON (ok) or as a problem (err), from inside ordinary Hono handlers.
+const respond = createResponder(problems);
+
 const app = new Hono();
 
 // The body is read as text, not with c.req.json(): what that throws differs by runtime, JSON.parse does not.
-app.post(
-  "/users",
-  resultHandler(problems, async (c) => signUp(await c.req.text()), { status: 201 }),
-);
+app.post("/users", async (c) => respond(c, signUp(await c.req.text()), { status: 201 }));
 
-// `!`: the route guarantees `:id`, but the handler's context type does not carry the path.
-app.get(
-  "/users/:id",
-  resultHandler(problems, (c) => findUser(c.req.param("id")!)),
-);
+app.get("/users/:id", (c) => respond(c, findUser(c.req.param("id"))));
 
 // A bug, not an expected failure: it throws, and the client learns nothing about it but a correlation id.
 app.get("/boom", () => {

@@ -35,23 +35,57 @@ function problemResponse(problems: ProblemMapper, error: unknown, c: AnyContext)
   });
 }
 
+/** Sends a `Result` as the response: `ok` as JSON (status from `options`, default 200), `err` as a problem. */
+export type Responder = <T, E, HonoEnv extends Env, Path extends string, I extends Input>(
+  c: Context<HonoEnv, Path, I>,
+  result: HandlerResult<T, E>,
+  options?: ResultHandlerOptions,
+) => Promise<Response>;
+
 /**
- * Wraps a handler that returns a `Result`: `ok` becomes a JSON response, `err` a problem response from the
- * mapper (with the request path as `instance` and Hono's request id, when set, as the correlation id).
+ * Builds (once) a `respond(c, result)` for use inside ordinary Hono handlers. Because the handler stays
+ * Hono's own, `c` keeps the route's types: `c.req.param("id")` is a `string` and `c.req.valid(...)` has the
+ * validator's output, which a wrapped handler (see {@link resultHandler}) cannot see.
  *
  * @example
  * ```ts
  * import { Hono } from "hono";
  * import { createProblemMapper, err, ok, TaggedError } from "@keel/result";
- * import { resultHandler } from "@keel/result/hono";
+ * import { createResponder } from "@keel/result/hono";
  * class NotFound extends TaggedError("NotFound") {}
  *
- * const problems = createProblemMapper({ statuses: { NotFound: 404 } });
- * const app = new Hono().get(
- *   "/users/:id",
- *   resultHandler(problems, (c) => (c.req.param("id") === "1" ? ok({ id: "1" }) : err(new NotFound()))),
- * );
+ * const respond = createResponder(createProblemMapper({ statuses: { NotFound: 404 } }));
+ * const app = new Hono().get("/users/:id", (c) => {
+ *   const id = c.req.param("id"); // string: the route's own type
+ *   return respond(c, id === "1" ? ok({ id }) : err(new NotFound()));
+ * });
  * console.assert((await app.request("/users/2")).status === 404);
+ * ```
+ */
+export function createResponder(problems: ProblemMapper): Responder {
+  return async (c, result, options = {}) => {
+    const settled = await result;
+    const context = c as unknown as AnyContext;
+    if (settled.isOk()) return context.json(settled.value as never, options.status ?? 200);
+    return problemResponse(problems, settled.error, context);
+  };
+}
+
+/**
+ * Wraps a handler that returns a `Result`: `ok` becomes a JSON response, `err` a problem response from the
+ * mapper (with the request path as `instance` and Hono's request id, when set, as the correlation id).
+ * TypeScript cannot give the wrapped handler the route's types (`c.req.param("id")` is
+ * `string | undefined` there): where they matter, use {@link createResponder} inside a plain handler.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { createProblemMapper, ok } from "@keel/result";
+ * import { resultHandler } from "@keel/result/hono";
+ *
+ * const problems = createProblemMapper({ statuses: {} });
+ * const app = new Hono().post("/users", resultHandler(problems, () => ok({ id: "2" }), { status: 201 }));
+ * console.assert((await app.request("/users", { method: "POST" })).status === 201);
  * ```
  */
 export function resultHandler<
@@ -65,12 +99,8 @@ export function resultHandler<
   handler: (c: Context<HonoEnv, Path, I>) => HandlerResult<T, E>,
   options: ResultHandlerOptions = {},
 ): Handler<HonoEnv, Path, I> {
-  const status = options.status ?? 200;
-  return async (c) => {
-    const result = await handler(c);
-    if (result.isOk()) return c.json(result.value as never, status);
-    return problemResponse(problems, result.error, c as unknown as AnyContext);
-  };
+  const respond = createResponder(problems);
+  return (c) => respond(c, handler(c), options);
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   serializeResult,
   TaggedError,
 } from "@keel/result";
-import { problemOnError, resultHandler } from "@keel/result/hono";
+import { createResponder, problemOnError, resultHandler } from "@keel/result/hono";
 
 export default async function smoke() {
   class NotFound extends TaggedError("NotFound") {}
@@ -28,5 +28,6 @@ export default async function smoke() {
     throw new Error("problem mapping failed");
   if (typeof resultHandler !== "function" || typeof problemOnError !== "function")
     throw new Error("hono entry");
+  if (typeof createResponder(problems) !== "function") throw new Error("createResponder");
   return "ok";
 }

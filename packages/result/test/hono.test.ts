@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { describe, expect, it } from "vitest";
-import { problemOnError, resultHandler } from "../src/hono.ts";
+import { validator } from "hono/validator";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { createResponder, problemOnError, resultHandler } from "../src/hono.ts";
 import { createProblemMapper, err, errAsync, ok, okAsync, TaggedError } from "../src/index.ts";
 
 class NotFound extends TaggedError("NotFound")<{ id: string }> {}
@@ -84,5 +85,39 @@ describe("problemOnError()", () => {
     const got = await app.request("/http-exception");
     expect(got.status).toBe(418);
     expect(await got.text()).toBe("teapot");
+  });
+});
+
+describe("createResponder()", () => {
+  const respond = createResponder(problems);
+  const typed = new Hono()
+    .use(requestId())
+    .get("/items/:id", (c) => {
+      const id = c.req.param("id");
+      expectTypeOf(id).toEqualTypeOf<string>();
+      return respond(c, id === "1" ? ok({ id }) : err(new NotFound({ id })));
+    })
+    .post(
+      "/items",
+      validator("json", (value) => value as { name: string }),
+      (c) => {
+        const body = c.req.valid("json");
+        expectTypeOf(body).toEqualTypeOf<{ name: string }>();
+        return respond(c, okAsync({ name: body.name }), { status: 201 });
+      },
+    );
+
+  it("keeps the route's types inside a plain handler and answers JSON or a problem", async () => {
+    expect(await (await typed.request("/items/1")).json()).toEqual({ id: "1" });
+    const missing = await typed.request("/items/7", { headers: { "x-request-id": "req-7" } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ id: "7", instance: "/items/7", correlationId: "req-7" });
+    const created = await typed.request("/items", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "a" }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({ name: "a" });
   });
 });
