@@ -17,6 +17,7 @@ import {
   sourceFileOf,
   type WorkspacePackage,
 } from "./lib/packages.ts";
+import { readBlock } from "./lib/readme.ts";
 
 /** Libraries a service must have exactly one copy of, so packages take them as peers. */
 const peerOnly = ["zod", "neverthrow", "hono"];
@@ -120,8 +121,7 @@ function checkDocs(pkg: WorkspacePackage): string[] {
   const readmePath = join(pkg.dir, "README.md");
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, "utf8");
-    const start = readme.indexOf("<!-- size:start -->");
-    if (start === -1 || readme.indexOf("<!-- size:end -->") < start) {
+    if (readBlock(readme, "size") === undefined) {
       findings.push(
         "README.md has no <!-- size:start --> ... <!-- size:end --> markers (run `npm run size`)",
       );

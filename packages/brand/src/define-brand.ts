@@ -4,7 +4,7 @@
  * an explicit unchecked escape hatch, and a Standard Schema of its own.
  */
 
-import { err, ok, type Result, toValidationIssues } from "@keel/result";
+import { err, ok, type Result, toValidationIssues, validateSync } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Brand } from "./brand.ts";
 import { BrandError } from "./brand-error.ts";
@@ -71,12 +71,8 @@ export function defineBrand<const Name extends string, S extends StandardSchemaV
   options: BrandOptions = {},
 ): BrandType<Name, StandardSchemaV1.InferOutput<S>> {
   type Branded = Brand<StandardSchemaV1.InferOutput<S>, Name>;
-  const validate = (input: unknown): StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>> => {
-    const outcome = schema["~standard"].validate(input);
-    if (outcome instanceof Promise)
-      throw new TypeError(`defineBrand("${name}"): the schema validates asynchronously`);
-    return outcome;
-  };
+  const caller = `defineBrand("${name}")`;
+  const validate = (input: unknown) => validateSync(schema, input, caller);
   // Straight to the schema, not through fromSchema: a rejection then builds one error (BrandError), not two.
   const parse = (input: unknown): Result<Branded, BrandError> => {
     const outcome = validate(input);

@@ -28,7 +28,7 @@ export {
   type ProblemRule,
   type UnexpectedReport,
 } from "./problem.ts";
-export { fromSchema, fromSchemaAsync, type SchemaBridgeOptions } from "./schema.ts";
+export { fromSchema, fromSchemaAsync, type SchemaBridgeOptions, validateSync } from "./schema.ts";
 export {
   type SerializedError,
   type SerializedResult,

@@ -47,14 +47,31 @@ export function fromSchema<S extends StandardSchemaV1>(
   schema: S,
   options: SchemaBridgeOptions = {},
 ): (input: unknown) => Result<StandardSchemaV1.InferOutput<S>, ValidationError> {
-  const validate = schema["~standard"].validate;
-  return (input) => {
-    const outcome = validate(input);
-    if (outcome instanceof Promise) {
-      throw new TypeError("fromSchema: the schema validates asynchronously; use fromSchemaAsync");
-    }
-    return toResult<S>(outcome, input, options);
-  };
+  return (input) =>
+    toResult<S>(validateSync(schema, input, "fromSchema (use fromSchemaAsync)"), input, options);
+}
+
+/**
+ * Runs a Standard Schema that must be synchronous and returns its raw outcome. A schema that validates
+ * asynchronously is a programmer error: a `TypeError` naming `caller`. The one place every Keel package
+ * validates synchronously.
+ *
+ * @example
+ * ```ts
+ * import { validateSync } from "@keel/result";
+ * import * as z from "zod";
+ * const outcome = validateSync(z.number(), "7", "example");
+ * console.assert(outcome.issues !== undefined);
+ * ```
+ */
+export function validateSync<S extends StandardSchemaV1>(
+  schema: S,
+  input: unknown,
+  caller: string,
+): StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>> {
+  const outcome = schema["~standard"].validate(input);
+  if (outcome instanceof Promise) throw new TypeError(`${caller}: the schema validates asynchronously`);
+  return outcome as StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * JSON and enums. Each reason says what was expected, never what was found.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { type FieldFor, type FieldOptions, field, schemaFailure } from "./field.ts";
+import { type FieldFor, type FieldOptions, field, parseWithSchema } from "./field.ts";
 
 const ok = <T>(value: T) => ({ value });
 const bad = (reason: string) => ({ reason });
@@ -208,9 +208,6 @@ export function json<
     } catch {
       return bad("expected JSON");
     }
-    const outcome = schema["~standard"].validate(data);
-    if (outcome instanceof Promise) throw new TypeError("json(): the schema validates asynchronously");
-    if (outcome.issues === undefined) return ok(outcome.value);
-    return bad(schemaFailure(outcome.issues));
+    return parseWithSchema(schema, data, "json()");
   }, options);
 }

@@ -2,6 +2,7 @@
  * @module
  * A config field: how one variable's raw string becomes a typed value, and when it is required.
  */
+import { validateSync } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
 /** Options every field takes. */
@@ -86,4 +87,24 @@ export function schemaFailure(issues: readonly StandardSchemaV1.Issue[]): string
     .filter((path) => path !== "");
   const where = paths.length > 0 ? ` at ${[...new Set(paths)].join(", ")}` : "";
   return `failed its schema${where}`;
+}
+
+/**
+ * A field's parse result from a synchronous Standard Schema: its value, or a reason that never quotes the
+ * validator (see {@link schemaFailure}).
+ *
+ * @example
+ * ```ts
+ * import { parseWithSchema } from "@keel/secure-config";
+ * import * as z from "zod";
+ * console.assert("reason" in parseWithSchema(z.enum(["eu", "us"]), "mars", "example"));
+ * ```
+ */
+export function parseWithSchema<S extends StandardSchemaV1>(
+  schema: S,
+  input: unknown,
+  caller: string,
+): { readonly value: StandardSchemaV1.InferOutput<S> } | { readonly reason: string } {
+  const outcome = validateSync(schema, input, caller);
+  return outcome.issues === undefined ? { value: outcome.value } : { reason: schemaFailure(outcome.issues) };
 }

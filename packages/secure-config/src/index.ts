@@ -21,6 +21,7 @@ export {
   type FieldOptions,
   type FieldValue,
   field,
+  parseWithSchema,
 } from "./field.ts";
 export {
   type AsyncProvider,

@@ -6,7 +6,7 @@
 import { err, ok, type Result, ResultAsync } from "@keel/result";
 import { ConfigError, type ConfigIssue } from "./config-error.ts";
 import { type EnvReader, type EnvRecord, runtimeEnv } from "./env-source.ts";
-import { type Field, type FieldLike, type FieldValue, schemaFailure } from "./field.ts";
+import { type Field, type FieldLike, type FieldValue, parseWithSchema } from "./field.ts";
 
 /** Variable names mapped to fields (Keel coercers, `secret()`, or any Standard Schema of the raw string). */
 export type ConfigSpec = Readonly<Record<string, FieldLike>>;
@@ -41,19 +41,7 @@ function isField(candidate: FieldLike): candidate is Field<unknown> {
 /** A field from a bare Standard Schema: required, not secret, validating the raw string. */
 function fieldOf(candidate: FieldLike): Field<unknown> {
   if (isField(candidate)) return candidate;
-  const validate = candidate["~standard"].validate;
-  return {
-    secret: false,
-    options: {},
-    parse: (raw) => {
-      const outcome = validate(raw);
-      if (outcome instanceof Promise)
-        throw new TypeError("loadConfig: a field's schema validates asynchronously");
-      return outcome.issues === undefined
-        ? { value: outcome.value }
-        : { reason: schemaFailure(outcome.issues) };
-    },
-  };
+  return { secret: false, options: {}, parse: (raw) => parseWithSchema(candidate, raw, "loadConfig") };
 }
 
 // Values the loader made (json() and list() results) are frozen all the way down; defaults stay the caller's. Class
