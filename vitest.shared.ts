@@ -1,9 +1,18 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
-/** The vitest config every package shares on Node, Bun and Deno (the workerd leg uses vitest.workerd.config.ts). */
+/**
+ * The vitest config every package shares on Node, Bun and Deno (the workerd leg uses vitest.workerd.config.ts).
+ * Runtime suites are test/**\/*.test.ts; type-level tests are test/**\/*.test-d.ts and run once, on Node 24,
+ * by `vitest run --typecheck.only` (the "types" column of `npm test`), against tsconfig.test.json.
+ */
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    typecheck: { enabled: false },
+    typecheck: {
+      enabled: false,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: existsSync("tsconfig.test.json") ? "./tsconfig.test.json" : "./tsconfig.json",
+    },
   },
 });

@@ -5,7 +5,8 @@ import runtimes from "./runtimes.json" with { type: "json" };
 /**
  * The workerd leg: the same suites, run inside workerd by @cloudflare/vitest-plugin.
  * This pool always has Buffer and process (its runner needs them), so it cannot catch Node-API use;
- * the flag-free consumer check in scripts/consumer-check.ts does.
+ * scripts/workerd-suite.ts (the "workerd []" column of `npm test`) runs the same suites against dist in
+ * plain workerd with no compatibility flags, and the consumer check runs the packed tarball there.
  */
 export default defineConfig({
   plugins: [

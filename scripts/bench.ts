@@ -3,14 +3,14 @@
 // <!-- bench:start --> and <!-- bench:end -->. Not part of `npm test`: no test asserts a time.
 //
 //   node scripts/bench.ts                    every package
-//   node scripts/bench.ts --package result   one package (folder name)
+//   node scripts/bench.ts --package result   one package (folder or npm name)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type BenchRow, runCases } from "./lib/bench.ts";
-import { listPublicPackages } from "./lib/packages.ts";
+import { selectPackages } from "./lib/packages.ts";
 import { writeBlock } from "./lib/readme.ts";
 
 const { values: options } = parseArgs({ options: { package: { type: "string" } } });
@@ -31,8 +31,7 @@ function markdown(rows: BenchRow[]): string {
   ].join("\n");
 }
 
-for (const pkg of listPublicPackages()) {
-  if (options.package !== undefined && !pkg.dir.endsWith(`/${options.package}`)) continue;
+for (const pkg of selectPackages(options.package)) {
   const benchDir = join(pkg.dir, "bench");
   const files = existsSync(benchDir)
     ? readdirSync(benchDir).filter((file) => file.endsWith(".bench.ts"))

@@ -1,7 +1,8 @@
-// Why: every package follows one template (DESIGN.md, "Layout") so that users get the same install, entry
+// Why: every package follows one template (root README, "Layout") so that users get the same install, entry
 // points and docs from each, and so that npm and JSR publish the same thing. A package that drifts from it
 // usually still builds and passes its tests; this check, run by `npm test`, is what notices.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import {
@@ -41,7 +42,7 @@ function checkManifestFields(manifest: PackageJson): string[] {
   };
   expect("type", manifest.type, "module");
   expect("sideEffects", manifest.sideEffects, false);
-  expect("files", manifest.files, ["dist"]);
+  expect("files", manifest.files, ["dist", "LICENSE"]);
   expect("engines.node", manifest.engines?.node, ">=20.19");
   if (!manifest.license) findings.push(`package.json has no "license"`);
   if (!manifest.description) findings.push(`package.json has no "description"`);
@@ -77,12 +78,18 @@ function checkExportsMap(manifest: PackageJson): string[] {
   return findings;
 }
 
+const importSpecifiers = (file: string): string[] =>
+  ts
+    .preProcessFile(readFileSync(file, "utf8"), true, true)
+    .importedFiles.map((imported) => imported.fileName);
+
+const isBuiltin = (specifier: string): boolean =>
+  specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0] ?? "");
+
 /** The package names (not subpaths) of the bare imports in a file: "hono/http-exception" -> "hono". */
 function importedPackages(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-  return importedFiles
-    .map((imported) => imported.fileName)
-    .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:"))
+  return importSpecifiers(file)
+    .filter((specifier) => !specifier.startsWith(".") && !isBuiltin(specifier))
     .map((specifier) => specifier.split("/", specifier.startsWith("@") ? 2 : 1).join("/"));
 }
 
@@ -111,6 +118,72 @@ function checkDependencies(pkg: WorkspacePackage): string[] {
     }
   }
   return findings;
+}
+
+/**
+ * Package sources see no Node types (tsconfig.json "types": []), so a stray process, Buffer or node: import
+ * fails the typecheck. A package that needs a Node module declares exactly which in package.json
+ * ("keel": { "nodeModules": ["async_hooks"] }), imports it as node:<name>, and its tsconfig.json lists that
+ * module's declaration file alone ("files": ["../../node_modules/@types/node/async_hooks.d.ts"]).
+ */
+function checkNodeModules(pkg: WorkspacePackage): string[] {
+  const findings: string[] = [];
+  const declared = [...(pkg.manifest.keel?.nodeModules ?? [])].sort();
+  const used = new Set<string>();
+  for (const file of sourceFiles(join(pkg.dir, "src"))) {
+    for (const specifier of importSpecifiers(file).filter(isBuiltin)) {
+      const name = specifier.replace(/^node:/, "");
+      used.add(name.split("/")[0] ?? name);
+      if (!specifier.startsWith("node:")) {
+        findings.push(`${relative(pkg.dir, file)} imports "${specifier}": write "node:${specifier}"`);
+      } else if (!declared.includes(name.split("/")[0] ?? name)) {
+        findings.push(
+          `${relative(pkg.dir, file)} imports "${specifier}", which package.json "keel.nodeModules" does not declare`,
+        );
+      }
+    }
+  }
+  for (const name of declared.filter((name) => !used.has(name))) {
+    findings.push(`package.json "keel.nodeModules" declares "${name}", which no src file imports`);
+  }
+  const tsconfigPath = join(pkg.dir, "tsconfig.json");
+  const { config, error } = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
+  if (error !== undefined || config === undefined) return [...findings, "tsconfig.json cannot be read"];
+  const tsconfig = config as { compilerOptions?: { types?: unknown }; include?: unknown; files?: unknown };
+  if (!sameJson(tsconfig.compilerOptions?.types, [])) {
+    findings.push(
+      `tsconfig.json must set "types": [] (sources get no Node types; tests use tsconfig.test.json)`,
+    );
+  }
+  if (!sameJson(tsconfig.include, ["src"])) findings.push(`tsconfig.json "include" must be ["src"]`);
+  const expectedFiles = declared.map((name) => `../../node_modules/@types/node/${name}.d.ts`);
+  if (!sameJson(tsconfig.files ?? [], expectedFiles)) {
+    findings.push(
+      `tsconfig.json "files" is ${JSON.stringify(tsconfig.files ?? [])}, expected ${JSON.stringify(expectedFiles)} (one @types/node file per keel.nodeModules entry)`,
+    );
+  }
+  for (const file of expectedFiles) {
+    if (!existsSync(join(pkg.dir, file))) findings.push(`${file} does not exist: no such Node module types`);
+  }
+  if (!existsSync(join(pkg.dir, "tsconfig.test.json"))) {
+    findings.push("tsconfig.test.json is missing (test/ and bench/ with Node types)");
+  }
+  if (pkg.manifest.scripts?.typecheck !== "tsc -p tsconfig.json && tsc -p tsconfig.test.json") {
+    findings.push(
+      `package.json scripts.typecheck must be "tsc -p tsconfig.json && tsc -p tsconfig.test.json"`,
+    );
+  }
+  return findings;
+}
+
+/** npm packs and JSR publishes the package folder, so each carries the root LICENSE, unchanged. */
+function checkLicense(pkg: WorkspacePackage): string[] {
+  const root = readFileSync(join(repoRoot, "LICENSE"), "utf8");
+  const path = join(pkg.dir, "LICENSE");
+  if (!existsSync(path)) return ["LICENSE is missing: copy the root LICENSE into the package"];
+  if (readFileSync(path, "utf8") !== root) return ["LICENSE differs from the root LICENSE: copy it again"];
+  if (pkg.manifest.license !== "MIT") return [`package.json "license" must be "MIT" (the root LICENSE)`];
+  return [];
 }
 
 function checkDocs(pkg: WorkspacePackage): string[] {
@@ -220,6 +293,8 @@ function checkPackage(pkg: WorkspacePackage): string[] {
     ...checkManifestFields(pkg.manifest),
     ...checkExportsMap(pkg.manifest),
     ...checkDependencies(pkg),
+    ...checkNodeModules(pkg),
+    ...checkLicense(pkg),
     ...checkDocs(pkg),
     ...checkJsr(pkg),
     ...checkSources(pkg),

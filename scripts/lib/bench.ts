@@ -32,7 +32,12 @@ const ROUNDS = 4;
 // Each measurement gets a wrapper compiled from fresh source, so no two share JIT feedback (closures
 // from one function literal do share it, which skews whichever side runs second).
 const freshWrapper = (run: () => unknown): (() => void) =>
-  new Function("run", "sink", "return function measured() { sink(run()); }")(run, do_not_optimize);
+  new Function(
+    "run",
+    "sink",
+    // A promise is returned, so mitata measures an async case to its settlement.
+    "return function measured() { const result = run(); if (result instanceof Promise) return result.then(sink); sink(result); }",
+  )(run, do_not_optimize);
 
 async function meanNs(run: () => unknown): Promise<number> {
   const stats = await measure(freshWrapper(run));

@@ -1,10 +1,11 @@
 // Shared by the repo scripts so that they agree on where the workspace is, which packages it publishes and
 // what their manifests look like.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, relative } from "node:path";
+import { repoRoot } from "@keel/testing/binaries";
 
-export const repoRoot: string = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+// Binaries and runtimes.json are located in one place, @keel/testing/binaries.
+export { binaries, binPath, node20Dir, type Runtimes, readRuntimes, repoRoot } from "@keel/testing/binaries";
 
 /** The fields of package.json that the scripts read. */
 export interface PackageJson {
@@ -22,11 +23,21 @@ export interface PackageJson {
   readonly optionalDependencies?: Readonly<Record<string, string>>;
   readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
+  readonly scripts?: Readonly<Record<string, string>>;
   /** Repo-specific settings, e.g. `workerdFlags`: the compatibility flags a package needs on Workers. */
   readonly keel?: {
     readonly workerdFlags?: readonly string[];
+    /** Test files the flag-free workerd leg leaves out, each with the reason (scripts/workerd-suite.ts). */
+    readonly workerdSkipFiles?: Readonly<Record<string, string>>;
     /** Import lists (e.g. "defineBrand, Email") whose tree-shaken size `npm run size` also reports. */
     readonly sizeImports?: readonly string[];
+    /**
+     * The Node modules (e.g. ["async_hooks"]) the package's src may import as `node:<name>`; their types come
+     * from `@types/node/<name>.d.ts` alone, never the whole of @types/node (checked by check-packages).
+     */
+    readonly nodeModules?: readonly string[];
+    /** Legs of the test matrix the package's suite does not run on, each with the reason shown. */
+    readonly skipLegs?: Readonly<Record<string, string>>;
   };
 }
 
@@ -50,16 +61,6 @@ export interface EntryPoint {
   readonly typesFile: string | undefined;
 }
 
-/** The pinned runtime versions in runtimes.json. */
-export interface Runtimes {
-  readonly node: string;
-  readonly node20: string;
-  readonly bun: string;
-  readonly deno: string;
-  readonly workerd: string;
-  readonly workerdCompatibilityDate: string;
-}
-
 export function readJson<T>(path: string): T {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
@@ -78,21 +79,6 @@ export function fromRoot(path: string): string {
   return relative(repoRoot, path);
 }
 
-/**
- * Node 20 (the oldest supported line) is installed by the root postinstall into its own folder, because as a
- * root devDependency its `node` bin would replace Node 24's in node_modules/.bin.
- */
-export const node20Dir: string = join(repoRoot, "tools", "node20");
-
-/** The binary a root devDependency put in node_modules/.bin. */
-export function binPath(name: string): string {
-  return join(repoRoot, "node_modules", ".bin", name);
-}
-
-export function readRuntimes(): Runtimes {
-  return readJson<Runtimes>(join(repoRoot, "runtimes.json"));
-}
-
 /** Every non-private package in packages/*, sorted by folder name. */
 export function listPublicPackages(): WorkspacePackage[] {
   const packagesDir = join(repoRoot, "packages");
@@ -106,14 +92,23 @@ export function listPublicPackages(): WorkspacePackage[] {
     .filter((pkg) => pkg.manifest.private !== true);
 }
 
-/** The public packages, or only the one named by `--package`; throws on an unknown name. */
-export function selectPackages(onlyName: string | undefined): WorkspacePackage[] {
+/**
+ * Whether `--package <selector>` names this package: its npm name ("@keel/result"), its folder name
+ * ("result") or its folder path ("packages/result"). Every script's `--package` goes through this.
+ */
+export function matchesPackage(selector: string, name: string, dir: string): boolean {
+  const wanted = selector.replace(/\/+$/, "");
+  return wanted === name || wanted === basename(dir) || wanted === relative(repoRoot, dir);
+}
+
+/** The public packages, or only the one named by `--package` (npm or folder name); throws on an unknown name. */
+export function selectPackages(selector: string | undefined): WorkspacePackage[] {
   const packages = listPublicPackages();
-  if (onlyName === undefined) return packages;
-  const selected = packages.filter((pkg) => pkg.name === onlyName);
+  if (selector === undefined) return packages;
+  const selected = packages.filter((pkg) => matchesPackage(selector, pkg.name, pkg.dir));
   if (selected.length === 0) {
-    const known = packages.map((pkg) => pkg.name).join(", ") || "none";
-    throw new Error(`no public package named ${onlyName} in packages/* (known: ${known})`);
+    const known = packages.map((pkg) => `${pkg.name} (${basename(pkg.dir)})`).join(", ") || "none";
+    throw new Error(`no public package ${selector} in packages/* (known: ${known})`);
   }
   return selected;
 }

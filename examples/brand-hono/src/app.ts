@@ -12,17 +12,9 @@
  * This file is runtime-neutral; `node.ts`, `bun.ts`, `deno.ts` and `worker.ts` only serve `app`.
  */
 import { sValidator } from "@hono/standard-validator";
-import { BrandError, type BrandOf, Email, NonEmptyString, prefixedId } from "@keel/brand";
+import { BrandError, type BrandOf, definePrefixedId, Email, NonEmptyString } from "@keel/brand";
 import { toZod } from "@keel/brand/zod";
-import {
-  createProblemMapper,
-  err,
-  ok,
-  type Result,
-  TaggedError,
-  toValidationIssues,
-  ValidationError,
-} from "@keel/result";
+import { createProblemMapper, err, ok, type Result, TaggedError, ValidationError } from "@keel/result";
 import { createResponder, problemOnError } from "@keel/result/hono";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Context, Hono } from "hono";
@@ -30,9 +22,9 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 
 // Stripe-style ids: `usr_01k...`, `team_01k...`. Both are strings at run time; their types do not mix.
-const UserId = prefixedId("UserId", "usr");
+const UserId = definePrefixedId("UserId", "usr");
 type UserId = BrandOf<typeof UserId>;
-const TeamId = prefixedId("TeamId", "team");
+const TeamId = definePrefixedId("TeamId", "team");
 type TeamId = BrandOf<typeof TeamId>;
 
 class UserNotFound extends TaggedError("UserNotFound") {}
@@ -94,8 +86,10 @@ function addMember(teamId: TeamId, userId: UserId): Result<Team, TeamNotFound | 
 // @ts-expect-error Argument of type 'TeamId' is not assignable to parameter of type 'UserId'.
 const _mixedUp = (teamId: TeamId) => findUser(teamId);
 
-// Every tag the API answers with. Only `brand` and `issues` become members: never the rejected input.
-const problems = createProblemMapper({
+// Every tag the API answers with (the type argument refuses a misspelt or missing tag at compile time). Only
+// `brand` and `issues` become members, because only they are listed in `expose`: never the rejected input.
+type ApiErrorTag = "BrandError" | "MalformedJson" | "ValidationError" | "UserNotFound" | "TeamNotFound";
+const problems = createProblemMapper<ApiErrorTag>({
   typeBase: "https://example.com/problems/",
   statuses: {
     BrandError: { status: 400, title: "Malformed Id", expose: ["brand", "issues"] },
@@ -109,9 +103,9 @@ const problems = createProblemMapper({
     console.error(JSON.stringify({ level: "error", correlationId, error: String(error) })),
 });
 
-// `instance` is the request path, except for validation failures: their path may hold the rejected id, so
-// they pass the route pattern ("/users/:id") instead.
-const problem = (c: Context, error: unknown, instance: string = c.req.path): Response =>
+// `instance` is the request path, except for malformed ids: their path holds the rejected id, so they pass
+// the route pattern ("/users/:id") instead. Only errors whose tag the mapper maps compile here.
+const problem = (c: Context, error: BrandError | ValidationError, instance: string = c.req.path): Response =>
   problems.toResponse(error, { instance });
 
 // `ok` as JSON, `err` as a problem; used inside plain handlers, which keep the validators' types.
@@ -120,7 +114,7 @@ const respond = createResponder(problems);
 type Validated = { success: true } | { success: false; error: readonly StandardSchemaV1.Issue[] };
 
 // sValidator's own failure answer is a 400 JSON that echoes the rejected input back (`data`); these hooks
-// answer a problem built from the issues alone.
+// answer a problem built from the issues alone (`ValidationError.fromIssues` keeps paths and messages only).
 
 /** Path params: a malformed id is a 400 naming the brand it failed. */
 const malformedId =
@@ -130,13 +124,13 @@ const malformedId =
       ? undefined
       : problem(
           c,
-          new BrandError({ brand: brand.brandName, issues: toValidationIssues(result.error) }),
+          new BrandError({ brand: brand.brandName, issues: ValidationError.fromIssues(result.error).issues }),
           c.req.routePath,
         );
 
 /** JSON bodies: well-formed but invalid is a 422 listing the issues. */
 const invalidBody = (result: Validated, c: Context): Response | undefined =>
-  result.success ? undefined : problem(c, new ValidationError({ issues: toValidationIssues(result.error) }));
+  result.success ? undefined : problem(c, ValidationError.fromIssues(result.error));
 
 const app = new Hono();
 

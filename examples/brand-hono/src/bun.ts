@@ -1,4 +1,4 @@
-/** Bun entry: `bun src/bun.ts`. */
+/** Bun entry: `npm run start:bun -w examples/brand-hono` from the repo root (the repo's own Bun). */
 import app from "./app.ts";
 
 // Just what this file uses, so that type-checking needs no @types/bun.

@@ -1,4 +1,4 @@
-/** Deno entry: `deno run -A src/deno.ts` (Deno.serve logs the address it listens on). */
+/** Deno entry: `npm run start:deno -w examples/brand-hono` from the repo root (Deno.serve logs the address). */
 import app from "./app.ts";
 
 // Just what this file uses, so that type-checking needs no Deno types.

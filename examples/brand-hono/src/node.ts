@@ -1,4 +1,4 @@
-/** Node entry: `node src/node.ts` (Node >= 22.18 runs the TypeScript by type stripping). */
+/** Node entry: `npm start -w examples/brand-hono` from the repo root (the repo's Node 24 strips the types). */
 import { serve } from "@hono/node-server";
 import app from "./app.ts";
 

@@ -78,38 +78,54 @@ describe.each(exampleRuntimes)("brand-hono on %s", (runtime) => {
     });
   });
 
+  const notUsr = "Expected a usr_ id, but it does not start with usr_";
   it.each([
-    ["not an id at all", "not-a-user-id"],
-    ["a TeamId where a UserId belongs", UNKNOWN_TEAM_ID],
-    ["a UserId with a character outside the alphabet", "usr_01k000000000000000000000iu"],
-  ])("GET /users/:id with %s is a 400 BrandError problem without the id", async (_, id) => {
-    const problem = await expectProblem(await fetch(`${server.url}/users/${id}`), 400);
-    expect(problem).toEqual({
-      type: "https://example.com/problems/brand-error",
-      title: "Malformed Id",
-      status: 400,
-      detail: "Not a valid UserId: Expected a usr_ id",
-      instance: "/users/:id",
-      brand: "UserId",
-      issues: [{ path: ["id"], message: "Expected a usr_ id" }],
-    });
-    expect(JSON.stringify(problem)).not.toContain(id);
-  });
+    ["not an id at all", "not-a-user-id", notUsr],
+    ["a TeamId where a UserId belongs", UNKNOWN_TEAM_ID, notUsr],
+    [
+      "a UserId with too few digits",
+      "usr_abc",
+      "Expected a usr_ id, but it has 3 characters after usr_, not 26",
+    ],
+    [
+      "a UserId with a character outside the alphabet",
+      "usr_01k000000000000000000000iu",
+      "Expected a usr_ id, but it has a character that is not a Crockford base32 digit (0-9 and a-z without i, l, o, u)",
+    ],
+  ])(
+    "GET /users/:id with %s is a 400 BrandError problem saying what is wrong, without the id",
+    async (_, id, message) => {
+      const problem = await expectProblem(await fetch(`${server.url}/users/${id}`), 400);
+      expect(problem).toEqual({
+        type: "https://example.com/problems/brand-error",
+        title: "Malformed Id",
+        status: 400,
+        detail: `Not a valid UserId: ${message}`,
+        instance: "/users/:id",
+        brand: "UserId",
+        issues: [{ path: ["id"], message }],
+      });
+      expect(JSON.stringify(problem)).not.toContain(id);
+    },
+  );
 
   it("POST /users with an invalid body is a 422 problem listing the issues, without the input", async () => {
+    const noAt = "Expected an email address, but it has no @";
+    const nothingVisible =
+      "Expected a non-empty string, but it has no visible character (only whitespace, control or invisible formatting characters)";
     const problem = await expectProblem(
-      await post("/users", JSON.stringify({ email: "ada-at-example.com", name: "   " })),
+      await post("/users", JSON.stringify({ email: "ada-at-example.com", name: " \u200B\u202E " })),
       422,
     );
     expect(problem).toEqual({
       type: "https://example.com/problems/validation-error",
       title: "Validation Error",
       status: 422,
-      detail: "email: Expected an email address; name: Expected a non-empty string",
+      detail: `email: ${noAt}; name: ${nothingVisible}`,
       instance: "/users",
       issues: [
-        { path: ["email"], message: "Expected an email address" },
-        { path: ["name"], message: "Expected a non-empty string" },
+        { path: ["email"], message: noAt },
+        { path: ["name"], message: nothingVisible },
       ],
     });
     expect(JSON.stringify(problem)).not.toContain("ada-at-example.com");
@@ -143,7 +159,9 @@ describe.each(exampleRuntimes)("brand-hono on %s", (runtime) => {
       await post(`/teams/${team.id}/members`, JSON.stringify({ userId: team.id })),
       422,
     );
-    expect(problem.issues).toEqual([{ path: ["userId"], message: "Expected a usr_ id" }]);
+    expect(problem.issues).toEqual([
+      { path: ["userId"], message: "Expected a usr_ id, but it does not start with usr_" },
+    ]);
     // The path holds the (valid) team id; the rejected value is the same string, so check the issues only.
     expect(JSON.stringify(problem.issues)).not.toContain(team.id);
   });

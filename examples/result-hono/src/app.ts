@@ -43,6 +43,8 @@ const SignUp = z.object({ email: z.email(), name: z.string().trim().min(1).max(1
 const parseSignUp = fromSchema(SignUp);
 
 // JSON.parse throws on malformed input; here that is an expected failure, so wrap it into a Result once.
+// (`fromJson(SignUp)` does both steps in one, but answers bad JSON with a ValidationError; this API
+// answers it with its own 400.)
 const parseJson = fromThrowable(
   (text: string): unknown => JSON.parse(text),
   () => new InvalidJson(),
@@ -77,21 +79,28 @@ function logUnexpected({ error, correlationId }: UnexpectedReport): void {
   );
 }
 
-function describe(error: unknown): unknown {
+function describe(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause === undefined ? {} : { cause: describe(error.cause) };
+  // A cause chain can loop (an error that is its own cause): stop after a few levels.
+  const cause = error.cause === undefined || depth >= 5 ? {} : { cause: describe(error.cause, depth + 1) };
   return { name: error.name, message: error.message, stack: error.stack, ...cause };
 }
 
-// Every tag the API can answer with, and its status. Unlisted errors and throws become a generic 500.
-const problems = createProblemMapper({
+/** Every error a route can answer with: the problem mapper must map each of these tags. */
+type AppError = InvalidJson | ValidationError | DuplicateEmail | UserNotFound;
+
+// Every tag the API can answer with, and its status. The type argument makes a misspelt or a forgotten tag
+// a compile error, and `respond` refuses a Result whose error has a tag this table does not list. A field
+// reaches the client only when listed in `expose`; throws become a generic 500.
+const problems = createProblemMapper<AppError["_tag"]>({
   typeBase: "https://example.com/problems/",
   statuses: {
     InvalidJson: 400,
     // Only `issues` becomes a member: the rejected input is never echoed back.
     ValidationError: { status: 422, expose: ["issues"] },
     DuplicateEmail: 409,
-    UserNotFound: 404,
+    // The id is the caller's own path parameter, so echoing it tells them nothing new.
+    UserNotFound: { status: 404, expose: ["id"] },
   },
   onUnexpected: logUnexpected,
 });

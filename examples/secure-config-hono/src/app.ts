@@ -24,13 +24,14 @@ import {
 import { problemOnError, resultHandler } from "@keel/result/hono";
 import {
   type Config,
+  type ConfigError,
   type EnvRecord,
   oneOf,
   port,
   redact,
   type Secret,
   secret,
-  url,
+  secretUrl,
 } from "@keel/secure-config";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -39,10 +40,9 @@ import { z } from "zod";
 export const spec = {
   // Node, Bun and Deno listen on it. A Worker has no port of its own: it keeps the default.
   PORT: port({ default: 3000 }),
-  // It carries the database password: the app shows only its host and never logs the config whole (redact()
-  // would hide a URL's password anyway). To make it a Secret too, declare it with secret() and parse it where
-  // you connect: new URL(config.DATABASE_URL.reveal()).
-  DATABASE_URL: url({ protocols: ["postgres", "postgresql"] }),
+  // It carries the database password, so it is a Secret<URL>: it prints as [redacted] (JSON.stringify(config)
+  // included); config.DATABASE_URL.reveal() gives the URL where you connect. (url() refuses credentials.)
+  DATABASE_URL: secretUrl({ protocols: ["postgres:", "postgresql:"] }),
   // Secret fields: the value is a Secret, never a string. With NODE_ENV=production they must also be strong
   // (16+ characters, enough entropy, not "changeme") and differ from each other.
   JWT_SECRET: secret(),
@@ -116,11 +116,11 @@ async function issueToken(user: string, jwtSecret: Secret): Promise<string> {
 type AppEnv = { Bindings: EnvRecord; Variables: { config: AppConfig } };
 
 /**
- * The app, given how to get the config from Hono's `c.env`: on Node, Bun and Deno a function returning the
- * config loaded at start-up (it ignores `c.env`); on Workers `configForBinding(spec)`, which validates the
- * Worker's `env` binding the first time it sees it.
+ * The app, given how to load the config from Hono's `c.env`: on Node, Bun and Deno a function returning the
+ * config loaded at start-up (it ignores `c.env`); on Workers `createConfigLoader(spec)`, which validates the
+ * Worker's `env` binding the first time it sees it and returns the same `Result` after that.
  */
-export function createApp(configOf: (env: EnvRecord) => AppConfig): Hono<AppEnv> {
+export function createApp(loadFor: (env: EnvRecord) => Result<AppConfig, ConfigError>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // One JSON line per request, through redact(): values under sensitive keys (authorization, cookie,
@@ -130,14 +130,18 @@ export function createApp(configOf: (env: EnvRecord) => AppConfig): Hono<AppEnv>
     const body: unknown = c.req.header("content-type")?.startsWith("application/json")
       ? await c.req.json().catch(() => undefined)
       : undefined;
-    const entry = { method: c.req.method, path: c.req.path, headers: c.req.header(), body };
+    // The Headers object itself: redact() keeps its entries and hides the sensitive ones.
+    const entry = { method: c.req.method, path: c.req.path, headers: c.req.raw.headers, body };
     console.log(JSON.stringify(redact(entry)));
     await next();
   });
 
-  // On Workers a bad binding throws its ConfigError here, for every request: app.onError answers it.
+  // On Workers a bad binding is an Err here, for every request: thrown, app.onError answers a generic 500
+  // and logs the ConfigError (keys and reasons, never values).
   app.use(async (c, next) => {
-    c.set("config", configOf(c.env));
+    const loaded = loadFor(c.env);
+    if (loaded.isErr()) throw loaded.error;
+    c.set("config", loaded.value);
     await next();
   });
 
@@ -148,8 +152,8 @@ export function createApp(configOf: (env: EnvRecord) => AppConfig): Hono<AppEnv>
     const { config } = c.var;
     return c.json({
       port: config.PORT,
-      // Only the host: a database URL often carries a password, and a url() field is not a Secret.
-      databaseHost: config.DATABASE_URL.hostname,
+      // Only the host: the URL carries the database password (String(config.DATABASE_URL) is "[redacted]").
+      databaseHost: config.DATABASE_URL.reveal().hostname,
       logLevel: config.LOG_LEVEL,
       jwtSecret: String(config.JWT_SECRET),
     });

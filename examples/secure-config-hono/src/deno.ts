@@ -2,7 +2,8 @@
  * Deno entry: `deno run --env-file=.env -A src/deno.ts` (Deno.serve logs the address it listens on). Instead
  * of `-A`: `--allow-net=127.0.0.1 --allow-env=PORT,DATABASE_URL,JWT_SECRET,API_KEY,LOG_LEVEL,NODE_ENV`.
  */
-import { loadConfig } from "@keel/secure-config";
+import { ok } from "@keel/result";
+import { loadConfigOrThrow } from "@keel/secure-config";
 import { createApp, spec } from "./app.ts";
 
 // Just what this file uses, so that type-checking needs no Deno types.
@@ -15,6 +16,6 @@ declare const Deno: {
 
 // From Deno.env, key by key, before the port opens. A bad environment throws one ConfigError naming every
 // bad key (never a value); uncaught, it ends the process with a non-zero exit code.
-const config = loadConfig(spec);
+const config = loadConfigOrThrow(spec);
 
-Deno.serve({ port: config.PORT, hostname: "127.0.0.1" }, createApp(() => config).fetch);
+Deno.serve({ port: config.PORT, hostname: "127.0.0.1" }, createApp(() => ok(config)).fetch);

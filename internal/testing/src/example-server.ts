@@ -19,20 +19,51 @@
  * `runExampleToExit` is for the start-up that must fail (a bad environment): it runs a Node, Bun or Deno
  * entry like `startExample` does and returns its exit code and output instead of waiting for HTTP.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { binaries, readRuntimes } from "./binaries.ts";
+import { type StartedProcess, startProcess } from "./process.ts";
 import { workerBundleOptions } from "./worker-bundle.ts";
+import { workerdConfig } from "./workerd-config.ts";
 
 /** A runtime an example app runs on. */
 export type ExampleRuntime = "node" | "bun" | "deno" | "workerd";
 
 /** Every runtime an example must run on, in the order tests usually list them. */
 export const exampleRuntimes: readonly ExampleRuntime[] = ["node", "bun", "deno", "workerd"];
+
+// Types only: the harness does not load vitest, it tells vitest's TaskMeta about `runtime`.
+import type {} from "vitest";
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** The server runtime an example's e2e test talks to; `npm test` counts results by it. */
+    runtime?: ExampleRuntime;
+  }
+}
+
+/**
+ * The suite options that tag every test in a `describe` with the runtime it exercises, so that `npm test`
+ * reads per-runtime counts from vitest's JSON report (`meta.runtime`) instead of from titles.
+ *
+ * @example
+ * ```ts no-run
+ * import { exampleRuntimes, onRuntime } from "@keel/testing/example-server";
+ * import { describe, it } from "vitest";
+ *
+ * for (const runtime of exampleRuntimes) {
+ *   describe(`my-example on ${runtime}`, onRuntime(runtime), () => {
+ *     it("answers", () => {});
+ *   });
+ * }
+ * ```
+ */
+export function onRuntime(runtime: ExampleRuntime): { readonly meta: { readonly runtime: ExampleRuntime } } {
+  return { meta: { runtime } };
+}
 
 /** Options for {@link startExample}. */
 export interface StartExampleOptions {
@@ -56,17 +87,7 @@ export interface ExampleServer {
   stop(): Promise<void>;
 }
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const bin = (name: string): string => join(repoRoot, "node_modules", ".bin", name);
-
-const STOP_GRACE_MS = 3_000;
 const POLL_INTERVAL_MS = 100;
-
-/** Processes still running, killed if the test process exits without stopping them. */
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) killGroup(child, "SIGKILL");
-});
 
 /**
  * Starts an example app on a free loopback port and resolves once it answers HTTP. On a timeout or an early
@@ -170,40 +191,15 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns the launch command in its own process group, recording everything it prints. */
+/** Spawns the launch command in its own process group (see `@keel/testing/process`). */
 function spawnServer(launch: Launch, dir: string, env: Readonly<Record<string, string>>): ServerProcess {
-  const child = spawn(launch.command, launch.args, {
-    cwd: dir,
-    env: { ...process.env, PWD: dir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so that stop() also ends anything the runtime spawned.
-    detached: true,
-  });
-  running.add(child);
-  let output = "";
-  const record = (chunk: string): void => {
-    output += chunk;
-  };
-  child.stdout?.setEncoding("utf8").on("data", record);
-  child.stderr?.setEncoding("utf8").on("data", record);
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    // A failed spawn (a missing binary) emits "error" and never "exit".
-    child.once("error", (error) => {
-      record(`\n[harness] spawn failed: ${error.message}\n`);
-      resolve();
-    });
-  });
-  const closed = new Promise<number | null>((resolve) => {
-    child.once("close", (code) => resolve(code));
-    child.once("error", () => resolve(null));
-  });
+  const started: StartedProcess = startProcess(launch.command, launch.args, { cwd: dir, env });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= stopProcess(child, exited).finally(launch.cleanup);
+    stopping ??= started.stop().finally(launch.cleanup);
     return stopping;
   };
-  return { exited, closed, output: () => output, stop };
+  return { exited: started.exited, closed: started.closed, output: started.output, stop };
 }
 
 /** A free TCP port on 127.0.0.1: bind port 0, read the port the OS chose, release it. */
@@ -235,14 +231,14 @@ async function prepare(
 ): Promise<Launch> {
   switch (runtime) {
     case "node":
-      // node_modules/.bin/node is Node 24 (the root devDependency), which runs `.ts` by type stripping.
-      return { command: bin("node"), args: ["src/node.ts"], cleanup: nothingToClean };
+      // Node 24 (the root devDependency) runs `.ts` by type stripping.
+      return { command: binaries.node24, args: ["src/node.ts"], cleanup: nothingToClean };
     case "bun":
-      return { command: bin("bun"), args: ["src/bun.ts"], cleanup: nothingToClean };
+      return { command: binaries.bun, args: ["src/bun.ts"], cleanup: nothingToClean };
     case "deno":
       // --no-lock: do not write a deno.lock into the example; npm packages come from node_modules.
       return {
-        command: bin("deno"),
+        command: binaries.deno,
         args: ["run", "-A", "--no-lock", "src/deno.ts"],
         cleanup: nothingToClean,
       };
@@ -265,49 +261,21 @@ async function prepareWorkerd(
       outfile: join(outDir, "worker.js"),
       ...workerBundleOptions,
     });
-    await writeFile(join(outDir, "config.capnp"), workerdConfig(port, await compatibilityDate(), env));
+    const config = workerdConfig({
+      mainModule: "worker.js",
+      compatibilityDate: readRuntimes().workerdCompatibilityDate,
+      compatibilityFlags: ["nodejs_compat"],
+      bindings: env,
+      // Examples may talk to the PostgreSQL and Redis on this machine (127.0.0.1) over TCP sockets.
+      allowNetworks: ["public", "local"],
+      port,
+    });
+    await writeFile(join(outDir, "config.capnp"), config);
   } catch (error) {
     await cleanup();
     throw error;
   }
-  return { command: bin("workerd"), args: ["serve", join(outDir, "config.capnp"), "--verbose"], cleanup };
-}
-
-/** The workerd compatibility date every Keel test uses, from `runtimes.json`. */
-async function compatibilityDate(): Promise<string> {
-  const runtimes = JSON.parse(await readFile(join(repoRoot, "runtimes.json"), "utf8")) as Record<
-    string,
-    unknown
-  >;
-  const date = runtimes.workerdCompatibilityDate;
-  if (typeof date !== "string") throw new Error("runtimes.json has no workerdCompatibilityDate");
-  return date;
-}
-
-/** A workerd config: one module worker with `nodejs_compat`, served on 127.0.0.1:`port`. */
-function workerdConfig(
-  port: number,
-  compatibilityDate: string,
-  env: Readonly<Record<string, string>>,
-): string {
-  // JSON string literals are valid Cap'n Proto text literals for the printable values tests pass.
-  const bindings = Object.entries(env).map(
-    ([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`,
-  );
-  return `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-
-const worker :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
-  compatibilityDate = ${JSON.stringify(compatibilityDate)},
-  compatibilityFlags = ["nodejs_compat"],
-  bindings = [${bindings.join(", ")}],
-);
-`;
+  return { command: binaries.workerd, args: ["serve", join(outDir, "config.capnp"), "--verbose"], cleanup };
 }
 
 /** Polls `url` until any HTTP response arrives; rejects on timeout or when the process exits first. */
@@ -326,26 +294,4 @@ async function waitUntilAnswering(url: string, exited: Promise<void>, timeoutMs:
     }
   }
   throw new Error(`no HTTP answer from ${url} within ${timeoutMs} ms`);
-}
-
-/** SIGTERM to the group, SIGKILL after a grace period, then wait for the exit. */
-async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    killGroup(child, "SIGTERM");
-    const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  }
-  // Anything the runtime left behind in its group goes too.
-  killGroup(child, "SIGKILL");
-  running.delete(child);
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
 }

@@ -3,11 +3,13 @@
  * How Keel bundles a module Worker for real workerd, the way a user's Workers build would: one place for
  * the example harness and the consumer check.
  */
+import { builtinModules } from "node:module";
 import type { BuildOptions } from "esbuild";
 
 /**
- * esbuild options for a module Worker: ESM, the `workerd`/`worker`/`browser` export conditions, and `node:*`
- * left to the runtime (where it fails without a compatibility flag, which is the point of the check).
+ * esbuild options for a module Worker: ESM, the `workerd`/`worker`/`browser` export conditions, and Node's
+ * modules (`node:events`, and `events` as older packages such as pg write it) left to the runtime, as
+ * Wrangler does: there they fail without a compatibility flag, which is the point of the check.
  *
  * @example
  * ```ts
@@ -22,6 +24,6 @@ export const workerBundleOptions: BuildOptions = {
   platform: "neutral",
   conditions: ["workerd", "worker", "browser"],
   mainFields: ["module", "main"],
-  external: ["node:*"],
+  external: ["node:*", "cloudflare:*", ...builtinModules],
   logLevel: "silent",
 };

@@ -1,6 +1,6 @@
 // Brand constructors and generators against the raw validator (Zod 4) and crypto.randomUUID, same process.
 // See scripts/lib/bench.ts.
-import { defineBrand, Email, prefixedId, UuidV7 } from "@keel/brand";
+import { defineBrand, definePrefixedId, Email, UuidV7 } from "@keel/brand";
 import * as z from "zod";
 import { compare } from "../../../scripts/lib/bench.ts";
 
@@ -45,9 +45,9 @@ compare({
   keel: { label: "UuidV7.generate()", run: () => UuidV7.generate() },
 });
 
-const OrderId = prefixedId("OrderId", "ord");
+const OrderId = definePrefixedId("OrderId", "ord");
 compare({
   name: "generate a prefixed id",
   anchor: { label: "crypto.randomUUID() (v4)", run: () => crypto.randomUUID() },
-  keel: { label: 'prefixedId("OrderId", "ord").generate()', run: () => OrderId.generate() },
+  keel: { label: 'definePrefixedId("OrderId", "ord").generate()', run: () => OrderId.generate() },
 });

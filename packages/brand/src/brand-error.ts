@@ -8,14 +8,20 @@ import { TaggedError, type TaggedErrorClass, type ValidationIssue } from "@keel/
 const BrandErrorBase: TaggedErrorClass<"BrandError"> = /* @__PURE__ */ TaggedError("BrandError");
 
 /**
- * A value was refused by a brand's validator. Carries the brand's name and the validator's issues;
- * the rejected value only when the brand was defined with `includeInput: true` (ids and emails are PII).
+ * A value was refused by a brand's validator. Carries the brand's name and the validator's issues (each says
+ * what is wrong, never quoting the value); the rejected value only when the brand was defined with
+ * `includeInput: true` (ids and emails are PII). Its `message` is `Not a valid <brand>: <first issue>`.
  *
  * @example
  * ```ts
  * import { Email } from "@keel/brand";
- * const error = Email.parse("not an email")._unsafeUnwrapErr();
- * console.assert(error._tag === "BrandError" && error.brand === "Email" && !("input" in error));
+ * const parsed = Email.parse("ada.example.com");
+ * console.assert(parsed.isErr());
+ * if (parsed.isErr()) {
+ *   const error = parsed.error;
+ *   console.assert(error._tag === "BrandError" && error.brand === "Email" && !("input" in error));
+ *   console.assert(error.message === "Not a valid Email: Expected an email address, but it has no @");
+ * }
  * ```
  */
 export class BrandError extends BrandErrorBase<{
@@ -23,7 +29,12 @@ export class BrandError extends BrandErrorBase<{
   readonly issues: readonly ValidationIssue[];
   readonly input?: unknown;
 }> {
-  constructor(fields: { brand: string; issues: readonly ValidationIssue[]; input?: unknown }) {
+  constructor(fields: {
+    brand: string;
+    issues: readonly ValidationIssue[];
+    input?: unknown;
+    cause?: unknown;
+  }) {
     const first = fields.issues[0]?.message ?? "invalid";
     super({ ...fields, message: `Not a valid ${fields.brand}: ${first}` });
   }

@@ -19,6 +19,9 @@ export type BrandKey = "~brand";
  * type TenantId = Brand<string, "TenantId">;
  * const id = "u_1" as UserId; // only through a validated constructor in real code
  * const same: string = id; // a UserId is still a string
+ * // @ts-expect-error: a UserId is not a TenantId
+ * const other: TenantId = id;
+ * console.assert(same === other);
  * ```
  */
 export type Brand<Base, Name extends string> = Base & {
@@ -34,7 +37,8 @@ export type Branded = { readonly [K in BrandKey]: Readonly<Record<string, true>>
  * @example
  * ```ts
  * import type { Brand, BrandNames } from "@keel/brand";
- * const name: BrandNames<Brand<string, "Email">> = "Email";
+ * const name: BrandNames<Brand<Brand<string, "Email">, "Verified">> = "Verified"; // "Email" | "Verified"
+ * console.assert(name === "Verified");
  * ```
  */
 export type BrandNames<T> = T extends Branded ? keyof T[BrandKey] & string : never;
@@ -45,7 +49,8 @@ export type BrandNames<T> = T extends Branded ? keyof T[BrandKey] & string : nev
  * @example
  * ```ts
  * import type { Brand, Unbrand } from "@keel/brand";
- * const raw: Unbrand<Brand<string, "UserId">> = "any string";
+ * const raw: Unbrand<Brand<string, "UserId">> = "any string"; // string
+ * console.assert(raw.length > 0);
  * ```
  */
 export type Unbrand<T> = T extends Branded
@@ -66,9 +71,13 @@ export type Unbrand<T> = T extends Branded
  *
  * @example
  * ```ts
- * import { unbrand, Email } from "@keel/brand";
- * const email = Email.parse("ada@example.com")._unsafeUnwrap();
- * const raw: string = unbrand(email);
+ * import { Email, unbrand } from "@keel/brand";
+ * const parsed = Email.parse("ada@example.com");
+ * console.assert(parsed.isOk());
+ * if (parsed.isOk()) {
+ *   const raw: string = unbrand(parsed.value); // typed string, no longer an Email
+ *   console.assert(raw === "ada@example.com");
+ * }
  * ```
  */
 export function unbrand<T>(value: T): Unbrand<T> {

@@ -4,22 +4,39 @@
  * an explicit unchecked escape hatch, and a Standard Schema of its own.
  */
 
-import { err, ok, type Result, toValidationIssues, validateSync } from "@keel/result";
+import { err, fromSchema, type Result, type ValidationError } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Brand } from "./brand.ts";
 import { BrandError } from "./brand-error.ts";
 
 /** Options for {@link defineBrand}. */
 export interface BrandOptions {
-  /** Put the rejected value on `BrandError.input`. Off by default: ids and emails are PII. */
+  /**
+   * Put the rejected value on `BrandError.input` (and, when the schema threw, what it threw on `cause`). Off
+   * by default: ids and emails are PII.
+   */
   readonly includeInput?: boolean;
 }
+
+/**
+ * What `uncheckedFrom` takes for a brand over `Base`: the plain primitive for primitive bases (a `string`
+ * for a brand over `` `usr_${string}` ``, as a database row gives it), `Base` itself for objects.
+ */
+export type UncheckedInput<Base> = Base extends string
+  ? string
+  : Base extends number
+    ? number
+    : Base extends bigint
+      ? bigint
+      : Base extends boolean
+        ? boolean
+        : Base;
 
 /** A defined brand: validate, guard, or (explicitly) trust a value; also a Standard Schema. */
 export interface BrandType<Name extends string, Base> extends StandardSchemaV1<unknown, Brand<Base, Name>> {
   /** The brand's name, as in `BrandError.brand`. */
   readonly brandName: Name;
-  /** Validates (and, when the schema transforms, normalises) a value. Never throws. */
+  /** Validates (and, when the schema transforms, normalises) a value. Never throws on any input. */
   parse(input: unknown): Result<Brand<Base, Name>, BrandError>;
   /**
    * Type guard: true when `parse` would succeed and return the value unchanged. For object brands it checks
@@ -28,9 +45,11 @@ export interface BrandType<Name extends string, Base> extends StandardSchemaV1<u
   is(input: unknown): input is Brand<Base, Name>;
   /**
    * Brands a value WITHOUT checking it. Only for trusted sources (your own database, a value you just
-   * generated); the long name is on purpose, so that reviews and `grep` find every use.
+   * generated); the long name is on purpose, so that reviews and `grep` find every use. A string-based
+   * brand takes any `string` (a row's column), even one whose type is a template literal such as
+   * `` `usr_${string}` ``.
    */
-  uncheckedFrom(value: Base): Brand<Base, Name>;
+  uncheckedFrom(value: UncheckedInput<Base>): Brand<Base, Name>;
 }
 
 /**
@@ -39,17 +58,33 @@ export interface BrandType<Name extends string, Base> extends StandardSchemaV1<u
  *
  * @example
  * ```ts
- * import { type BrandOf, prefixedId } from "@keel/brand";
- * const OrderId = prefixedId("OrderId", "ord");
+ * import { type BrandOf, definePrefixedId } from "@keel/brand";
+ * const OrderId = definePrefixedId("OrderId", "ord");
  * type OrderId = BrandOf<typeof OrderId>;
  * const id: OrderId = OrderId.generate();
+ * console.assert(OrderId.is(id));
  * ```
  */
 export type BrandOf<B> = B extends BrandType<infer Name, infer Base> ? Brand<Base, Name> : never;
 
+function toBrandError(
+  brand: string,
+  error: ValidationError,
+  input: unknown,
+  includeInput: boolean,
+): BrandError {
+  if (!includeInput) return new BrandError({ brand, issues: error.issues });
+  const cause = error.cause === undefined ? {} : { cause: error.cause };
+  return new BrandError({ brand, issues: error.issues, input, ...cause });
+}
+
 /**
  * Defines a brand from a name and a synchronous Standard Schema (Zod 4, Valibot, ArkType, or the
  * validators of the built-ins). The schema's output is the brand's base type.
+ *
+ * `parse` never throws: a schema that throws while validating gives a `BrandError` whose issue quotes
+ * nothing. An asynchronous schema cannot be a brand: its first use is a `BrandError`, and using it again
+ * throws a `TypeError` (a programmer error).
  *
  * @example
  * ```ts
@@ -61,7 +96,8 @@ export type BrandOf<B> = B extends BrandType<infer Name, infer Base> ? Brand<Bas
  *
  * const id = UserId.parse("0190b6a4-6f3b-7cc4-8b2e-5e3bd0b1a9f1");
  * console.assert(id.isOk());
- * console.assert(UserId.parse("42")._unsafeUnwrapErr().brand === "UserId");
+ * const refused = UserId.parse("42");
+ * console.assert(refused.isErr() && refused.error.brand === "UserId");
  * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -71,18 +107,13 @@ export function defineBrand<const Name extends string, S extends StandardSchemaV
   options: BrandOptions = {},
 ): BrandType<Name, StandardSchemaV1.InferOutput<S>> {
   type Branded = Brand<StandardSchemaV1.InferOutput<S>, Name>;
-  const caller = `defineBrand("${name}")`;
-  const validate = (input: unknown) => validateSync(schema, input, caller);
-  // Straight to the schema, not through fromSchema: a rejection then builds one error (BrandError), not two.
+  const includeInput = options.includeInput === true;
+  const validate = fromSchema(schema, { includeInput });
   const parse = (input: unknown): Result<Branded, BrandError> => {
     const outcome = validate(input);
-    if (outcome.issues === undefined) return ok(outcome.value as Branded);
-    const issues = toValidationIssues(outcome.issues);
-    return err(
-      new BrandError(
-        options.includeInput === true ? { brand: name, issues, input } : { brand: name, issues },
-      ),
-    );
+    // An Ok holds the schema's output, which is the branded value: no new Result needed.
+    if (outcome.isOk()) return outcome as unknown as Result<Branded, BrandError>;
+    return err(toBrandError(name, outcome.error, input, includeInput));
   };
   return {
     brandName: name,
@@ -92,8 +123,7 @@ export function defineBrand<const Name extends string, S extends StandardSchemaV
       // A schema that normalises (" Ada@Example.com" -> "Ada@example.com") must not vouch for the raw
       // value. Object schemas always copy, so for objects only validity is checked: use parse() for them.
       return (
-        outcome.issues === undefined &&
-        (Object.is(outcome.value, input) || (typeof input === "object" && input !== null))
+        outcome.isOk() && (Object.is(outcome.value, input) || (typeof input === "object" && input !== null))
       );
     },
     uncheckedFrom: (value) => value as Branded,

@@ -1,11 +1,19 @@
 export { type Brand, type Branded, type BrandKey, type BrandNames, type Unbrand, unbrand } from "./brand.ts";
 export { BrandError } from "./brand-error.ts";
-export { type BrandOf, type BrandOptions, type BrandType, defineBrand } from "./define-brand.ts";
+export { createSchema } from "./create-schema.ts";
+export {
+  type BrandOf,
+  type BrandOptions,
+  type BrandType,
+  defineBrand,
+  type UncheckedInput,
+} from "./define-brand.ts";
 export { Email } from "./email.ts";
-export { jsonParser } from "./json.ts";
+export type { GeneratedBrandType } from "./generated-brand.ts";
 export { NonEmptyString } from "./non-empty-string.ts";
 export { PositiveInt } from "./positive-int.ts";
-export { prefixedId } from "./prefixed-id.ts";
-export { simpleSchema } from "./simple-schema.ts";
+export { definePrefixedId } from "./prefixed-id.ts";
 export { Slug } from "./slug.ts";
-export { type GeneratedBrandType, Uuid, UuidV4, UuidV7, type UuidV7Type } from "./uuid.ts";
+export { Uuid } from "./uuid.ts";
+export { UuidV4 } from "./uuid-v4.ts";
+export { UuidV7, type UuidV7Type } from "./uuid-v7.ts";

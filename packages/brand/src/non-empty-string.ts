@@ -1,25 +1,43 @@
 /**
  * @module
- * A string with at least one non-whitespace character.
+ * A string with at least one visible character.
  */
+import { checkSchema, kindOf, refuse } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
-import { simpleSchema } from "./simple-schema.ts";
+
+// Characters that show nothing: whitespace (White_Space: ASCII, NBSP, U+2028/9, U+3000...), controls (Cc,
+// NUL included), format characters (Cf: ZWSP, bidi overrides, BOM, soft hyphen), the other default-ignorable
+// code points (Hangul fillers, variation selectors) and lone surrogates. A string needs one character outside
+// this set. These are Unicode properties every supported runtime knows, so the answer is the same on each.
+const invisible = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]*$/u;
+
+const expected = "Expected a non-empty string";
+const empty = refuse("Expected a non-empty string, but got an empty string");
+const nothingVisible = refuse(
+  "Expected a non-empty string, but it has no visible character (only whitespace, control or invisible formatting characters)",
+);
 
 /**
- * A string that is not empty and not only whitespace. The value is kept as given (not trimmed).
+ * A string with at least one visible character: not empty, and not only whitespace (any Unicode
+ * whitespace, such as NBSP or U+3000), control characters (NUL), or invisible formatting characters
+ * (zero-width space, a right-to-left override, a BOM). The value is kept exactly as given (not trimmed):
+ * invisible characters around or inside a visible one stay.
  *
  * @example
  * ```ts
  * import { NonEmptyString } from "@keel/brand";
- * console.assert(NonEmptyString.is("Ada") && !NonEmptyString.is("  "));
+ * console.assert(NonEmptyString.is("Ada") && NonEmptyString.is(" Ada "));
+ * console.assert(!NonEmptyString.is("  ") && !NonEmptyString.is("\u200B") && !NonEmptyString.is("\u202E"));
  * ```
  */
-export const NonEmptyString: BrandType<"NonEmptyString", string> = defineBrand(
+export const NonEmptyString: BrandType<"NonEmptyString", string> = /* @__PURE__ */ defineBrand(
   "NonEmptyString",
-  simpleSchema("Expected a non-empty string", (input) =>
-    typeof input === "string" && input.trim().length > 0 ? input : undefined,
-  ),
+  checkSchema((input) => {
+    if (typeof input !== "string") return refuse(`${expected}, but got ${kindOf(input)}`);
+    if (input.length === 0) return empty;
+    return invisible.test(input) ? nothingVisible : input;
+  }),
 );
 
 /** The branded type of `NonEmptyString` values. */

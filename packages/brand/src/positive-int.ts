@@ -2,9 +2,17 @@
  * @module
  * A safe integer greater than zero.
  */
+import { checkSchema, kindOf, refuse } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
-import { simpleSchema } from "./simple-schema.ts";
+
+const expected = "Expected a positive integer";
+const refusals = {
+  string: refuse("Expected a positive integer, but got a string (strings are not converted)"),
+  notInteger: refuse("Expected a positive integer, but got a number that is not an integer"),
+  notPositive: refuse("Expected a positive integer, but got a number that is not greater than 0"),
+  unsafe: refuse("Expected a positive integer, but got a number above Number.MAX_SAFE_INTEGER"),
+};
 
 /**
  * A safe integer greater than zero (a count, a page size, a quantity). Strings are not coerced.
@@ -15,11 +23,15 @@ import { simpleSchema } from "./simple-schema.ts";
  * console.assert(PositiveInt.is(3) && !PositiveInt.is(0) && !PositiveInt.is(1.5) && !PositiveInt.is("3"));
  * ```
  */
-export const PositiveInt: BrandType<"PositiveInt", number> = defineBrand(
+export const PositiveInt: BrandType<"PositiveInt", number> = /* @__PURE__ */ defineBrand(
   "PositiveInt",
-  simpleSchema("Expected a positive integer", (input) =>
-    Number.isSafeInteger(input) && (input as number) > 0 ? (input as number) : undefined,
-  ),
+  checkSchema((input) => {
+    if (typeof input === "string") return refusals.string;
+    if (typeof input !== "number") return refuse(`${expected}, but got ${kindOf(input)}`);
+    if (!Number.isInteger(input)) return refusals.notInteger;
+    if (input <= 0) return refusals.notPositive;
+    return Number.isSafeInteger(input) ? input : refusals.unsafe;
+  }),
 );
 
 /** The branded type of `PositiveInt` values. */

@@ -42,7 +42,7 @@ function recover(handlers: Record<string, ((error: Tagged) => AnyResultLike) | u
  *
  * const found: Result<string, NotFound | Timeout> = err(new NotFound());
  * const recovered = catchTags(found, { NotFound: () => ok("guest") }); // Result<string, Timeout>
- * console.assert(recovered._unsafeUnwrap() === "guest");
+ * console.assert(recovered.unwrapOr("nobody") === "guest");
  * ```
  */
 export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, ResultLike>>(
@@ -72,7 +72,7 @@ export function catchTags(
  *
  * const cached: ResultAsync<number, CacheMiss> = errAsync(new CacheMiss());
  * const value = await catchTag(cached, "CacheMiss", () => okAsync(0)); // ResultAsync<number, never>
- * console.assert(value._unsafeUnwrap() === 0);
+ * console.assert(value.unwrapOr(-1) === 0);
  * ```
  */
 export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends ResultLike>(

@@ -1,7 +1,6 @@
 /**
  * @module
- * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost (unless
- * the work's promise itself rejects, a bug: then that rejection is what surfaces).
+ * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost.
  */
 import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
@@ -49,7 +48,9 @@ async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { faile
 /**
  * Runs `cleanup` after `work` settles, on the ok and the error path, and returns `work`'s result unchanged
  * unless the cleanup fails: then the result is a {@link CleanupError} (keeping `work`'s error as `primary`).
- * A `work` promise that rejects (a bug, not an `err`) still runs the cleanup and then rejects again.
+ * A `work` promise that rejects (a bug, not an `err`) still runs the cleanup and then rejects again: with
+ * the same rejection, or, when the cleanup failed too, with a `CleanupError` holding both (`primary` is the
+ * rejection), so no failure is swallowed.
  *
  * @example
  * ```ts
@@ -58,7 +59,7 @@ async function runCleanup(cleanup: Cleanup): Promise<{ failed: false } | { faile
  * const result = await andFinally(okAsync("rows"), () => {
  *   closed = true;
  * });
- * console.assert(result._unsafeUnwrap() === "rows" && closed);
+ * console.assert(result.unwrapOr("none") === "rows" && closed);
  * ```
  */
 export function andFinally<T, E>(
@@ -71,8 +72,8 @@ export function andFinally<T, E>(
       try {
         result = await work;
       } catch (rejection) {
-        await runCleanup(cleanup);
-        throw rejection;
+        const cleaned = await runCleanup(cleanup);
+        throw cleaned.failed ? new CleanupError({ cause: cleaned.cause, primary: rejection }) : rejection;
       }
       const cleaned = await runCleanup(cleanup);
       if (!cleaned.failed) return result;

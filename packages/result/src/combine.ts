@@ -5,22 +5,27 @@
 
 import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
-import { defineField } from "./tagged-error.ts";
+import { defineField } from "./_internal/define-field.ts";
 
 type AnyResult = Result<unknown, unknown>;
-type ResultRecord = Readonly<Record<string, ResultLike>>;
-type AsyncResultRecord = Readonly<Record<string, MaybeAsyncResultLike>>;
+type ResultRecord = Readonly<Record<PropertyKey, ResultLike>>;
+type AsyncResultRecord = Readonly<Record<PropertyKey, MaybeAsyncResultLike>>;
 
 /** `{ a: Result<A, E1>, b: Result<B, E2> }` becomes `{ a: A, b: B }`. */
 export type OkRecord<R> = { -readonly [K in keyof R]: InferOk<R[K]> };
 /** The union of the errors of an object of Results. */
 export type ErrRecord<R> = { [K in keyof R]: InferErr<R[K]> }[keyof R];
 
-function collect(results: Readonly<Record<string, unknown>>, allErrors: boolean) {
-  const values: Record<string, unknown> = {};
+/** Own enumerable keys, strings then symbols: an `err` stored under a symbol key must not be lost. */
+function keysOf(results: object): PropertyKey[] {
+  return Reflect.ownKeys(results).filter((key) => Object.prototype.propertyIsEnumerable.call(results, key));
+}
+
+function collect(results: object, allErrors: boolean) {
+  const values: Record<PropertyKey, unknown> = {};
   const errors: unknown[] = [];
-  for (const key of Object.keys(results)) {
-    const result = results[key] as AnyResult;
+  for (const key of keysOf(results)) {
+    const result = (results as Record<PropertyKey, unknown>)[key] as AnyResult;
     if (result.isOk()) {
       // Plain assignment is fast; only "__proto__" needs defineField to stay data.
       if (key === "__proto__") defineField(values, key, result.value);
@@ -34,13 +39,14 @@ function collect(results: Readonly<Record<string, unknown>>, allErrors: boolean)
 }
 
 /**
- * Combines an object of Results: `ok` of an object of all values, or the first error in key order.
+ * Combines an object of Results: `ok` of an object of all values, or the first error in key order (string
+ * keys, then symbol keys).
  *
  * @example
  * ```ts
  * import { combineObject, ok } from "@keel/result";
  * const combined = combineObject({ id: ok(1), name: ok("Ada") }); // Result<{ id: number; name: string }, never>
- * console.assert(combined._unsafeUnwrap().name === "Ada");
+ * console.assert(combined.isOk() && combined.value.name === "Ada");
  * ```
  */
 export function combineObject<const R extends ResultRecord>(results: R): Result<OkRecord<R>, ErrRecord<R>> {
@@ -54,7 +60,7 @@ export function combineObject<const R extends ResultRecord>(results: R): Result<
  * ```ts
  * import { combineObjectWithAllErrors, err, ok } from "@keel/result";
  * const combined = combineObjectWithAllErrors({ a: err("bad a"), b: ok(2), c: err("bad c") });
- * console.assert(combined._unsafeUnwrapErr().join() === "bad a,bad c");
+ * console.assert(combined.isErr() && combined.error.join() === "bad a,bad c");
  * ```
  */
 export function combineObjectWithAllErrors<const R extends ResultRecord>(
@@ -64,8 +70,8 @@ export function combineObjectWithAllErrors<const R extends ResultRecord>(
 }
 
 async function settle(results: AsyncResultRecord, allErrors: boolean) {
-  const keys = Object.keys(results);
-  const settled = await Promise.all(keys.map((key) => results[key]));
+  const keys = keysOf(results);
+  const settled = await Promise.all(keys.map((key) => (results as Record<PropertyKey, unknown>)[key]));
   // Object.fromEntries defines properties, so a "__proto__" key stays data here too.
   return collect(Object.fromEntries(keys.map((key, index) => [key, settled[index]])), allErrors);
 }
@@ -77,7 +83,7 @@ async function settle(results: AsyncResultRecord, allErrors: boolean) {
  * ```ts
  * import { combineObjectAsync, ok, okAsync } from "@keel/result";
  * const combined = await combineObjectAsync({ user: okAsync({ id: 1 }), flags: ok(["beta"]) });
- * console.assert(combined._unsafeUnwrap().flags[0] === "beta");
+ * console.assert(combined.isOk() && combined.value.flags[0] === "beta");
  * ```
  */
 export function combineObjectAsync<const R extends AsyncResultRecord>(
@@ -93,7 +99,7 @@ export function combineObjectAsync<const R extends AsyncResultRecord>(
  * ```ts
  * import { combineObjectWithAllErrorsAsync, errAsync, ok } from "@keel/result";
  * const combined = await combineObjectWithAllErrorsAsync({ a: errAsync("down"), b: ok(1) });
- * console.assert(combined._unsafeUnwrapErr()[0] === "down");
+ * console.assert(combined.isErr() && combined.error[0] === "down");
  * ```
  */
 export function combineObjectWithAllErrorsAsync<const R extends AsyncResultRecord>(

@@ -3,6 +3,7 @@
  * Read a serialised `Result` back, validated, with its tagged errors rehydrated as real class instances.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { parseJson } from "./_internal/parse-json.ts";
 import { err, ok, type Result } from "./neverthrow.ts";
 import { fromSchema } from "./schema.ts";
 import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstance } from "./tagged-error.ts";
@@ -14,8 +15,7 @@ const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
 
 /**
  * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail
- * their schema, or an error tag that is not registered. Input values are not echoed (an unknown tag is, cut
- * to 64 characters).
+ * their schema, or an error tag that is not registered. Nothing of the input is echoed, not even the tag.
  *
  * @example
  * ```ts
@@ -51,15 +51,13 @@ type InstanceOfEntry<Entry> = Entry extends readonly [RegisteredErrorClass<infer
     ? I
     : never;
 
-/** Options for {@link resultDeserializer}. */
+/** Options for {@link createResultDeserializer}. */
 export interface DeserializeOptions<S extends StandardSchemaV1, Entries extends readonly ErrorEntry[]> {
   /** Validates the ok value. */
   readonly value: S;
   /** The error classes that may come back; any other tag is a `DeserializeError`. */
   readonly errors: Entries;
 }
-
-const MAX_TAG_ECHO = 64;
 
 function problem(path: (string | number)[], message: string): DeserializeError {
   return new DeserializeError({ issues: [{ path, message }] });
@@ -69,14 +67,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function parseJson(text: string): Result<unknown, DeserializeError> {
-  try {
-    return ok(JSON.parse(text));
-  } catch {
-    return err(problem([], "Not valid JSON"));
-  }
-}
-
 /**
  * Builds (once) a deserialiser for a serialised `Result<T, E>`: it accepts JSON text or parsed data,
  * validates the ok value with `value`, and rebuilds a registered error class from the error's tag, with its
@@ -84,12 +74,12 @@ function parseJson(text: string): Result<unknown, DeserializeError> {
  *
  * @example
  * ```ts
- * import { resultDeserializer, serializeResult, TaggedError, err } from "@keel/result";
+ * import { createResultDeserializer, serializeResult, TaggedError, err } from "@keel/result";
  * import * as z from "zod";
  * class NotFound extends TaggedError("NotFound")<{ id: string }> {}
  * class Conflict extends TaggedError("Conflict") {}
  *
- * const readUser = resultDeserializer({
+ * const readUser = createResultDeserializer({
  *   value: z.object({ name: z.string() }),
  *   errors: [[NotFound, z.object({ id: z.string() })], Conflict],
  * });
@@ -97,7 +87,7 @@ function parseJson(text: string): Result<unknown, DeserializeError> {
  * console.assert(back.isErr() && back.error instanceof NotFound && back.error.id === "7");
  * ```
  */
-export function resultDeserializer<S extends StandardSchemaV1, const Entries extends readonly ErrorEntry[]>(
+export function createResultDeserializer<S extends StandardSchemaV1, const Entries extends readonly ErrorEntry[]>(
   options: DeserializeOptions<S, Entries>,
 ): (
   input: unknown,
@@ -121,7 +111,8 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
       return err(problem(["error", "_tag"], "Expected a string tag"));
     const registered = registry.get(error._tag);
     if (registered === undefined) {
-      return err(problem(["error", "_tag"], `Unknown error tag "${error._tag.slice(0, MAX_TAG_ECHO)}"`));
+      // The tag is not echoed: it is the sender's text, and would reach logs as written.
+      return err(problem(["error", "_tag"], "Unknown error tag"));
     }
     const message = typeof error.message === "string" ? error.message : undefined;
     // A class registered without a schema gets no fields: unvalidated data must not pose as typed fields.
@@ -148,10 +139,10 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
     }
   }
 
-  return (input) => {
-    const parsed = typeof input === "string" ? parseJson(input) : ok(input);
-    if (parsed.isErr()) return err(parsed.error);
-    const envelope = parsed.value;
+  function read(input: unknown): Output {
+    const parsed = typeof input === "string" ? parseJson(input) : { data: input };
+    if (parsed === undefined) return err(problem([], "Not valid JSON"));
+    const envelope = parsed.data;
     if (!isRecord(envelope) || typeof envelope.ok !== "boolean") {
       return err(problem(["ok"], "Expected an object with a boolean ok"));
     }
@@ -165,5 +156,14 @@ export function resultDeserializer<S extends StandardSchemaV1, const Entries ext
       );
     }
     return ok(value.value as StandardSchemaV1.InferOutput<S>);
+  }
+
+  return (input) => {
+    try {
+      return read(input);
+    } catch {
+      // Parsed data may be any object a caller hands in: a throwing getter or a revoked Proxy included.
+      return err(problem([], "Could not read the input"));
+    }
   };
 }

@@ -3,11 +3,11 @@
  * `@keel/result/hono`: return a `Result` from a Hono handler and get JSON or a problem response.
  */
 import type { Context, Env, ErrorHandler, Handler, Input } from "hono";
-import { HTTPException } from "hono/http-exception";
+import type { HTTPException } from "hono/http-exception";
 import type { BlankInput } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Result, ResultAsync } from "neverthrow";
-import type { ProblemContext, ProblemMapper } from "./problem.ts";
+import type { Mapped, ProblemContext, ProblemMapper } from "./problem.ts";
 
 /** What a result handler may return. */
 export type HandlerResult<T, E> = Result<T, E> | ResultAsync<T, E> | Promise<Result<T, E>>;
@@ -29,16 +29,26 @@ function problemContext(c: AnyContext): ProblemContext {
 
 // Answer through the context, not with a new Response, so headers set by middleware (request id, CORS) stay.
 function problemResponse(problems: ProblemMapper, error: unknown, c: AnyContext): Response {
-  const problem = problems.toProblem(error, problemContext(c));
+  const problem = problems.toProblemUnchecked(error, problemContext(c));
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
 }
 
-/** Sends a `Result` as the response: `ok` as JSON (status from `options`, default 200), `err` as a problem. */
-export type Responder = <T, E, HonoEnv extends Env, Path extends string, I extends Input>(
+/**
+ * Sends a `Result` as the response: `ok` as JSON (status from `options`, default 200; `ok(undefined)` is an
+ * empty body, status 204 unless `options` says otherwise), `err` as a problem. A `Result` whose error type
+ * has a tag the mapper does not map is refused at compile time.
+ */
+export type Responder<Tag extends string = string> = <
+  T,
+  E,
+  HonoEnv extends Env,
+  Path extends string,
+  I extends Input,
+>(
   c: Context<HonoEnv, Path, I>,
-  result: HandlerResult<T, E>,
+  result: HandlerResult<T, E> & Mapped<E, Tag>,
   options?: ResultHandlerOptions,
 ) => Promise<Response>;
 
@@ -62,12 +72,13 @@ export type Responder = <T, E, HonoEnv extends Env, Path extends string, I exten
  * console.assert((await app.request("/users/2")).status === 404);
  * ```
  */
-export function createResponder(problems: ProblemMapper): Responder {
+export function createResponder<Tag extends string>(problems: ProblemMapper<Tag>): Responder<Tag> {
   return async (c, result, options = {}) => {
-    const settled = await result;
+    const settled = await (result as HandlerResult<unknown, unknown>);
     const context = c as unknown as AnyContext;
-    if (settled.isOk()) return context.json(settled.value as never, options.status ?? 200);
-    return problemResponse(problems, settled.error, context);
+    if (settled.isErr()) return problemResponse(problems, settled.error, context);
+    if (settled.value === undefined) return context.body(null, options.status ?? 204);
+    return context.json(settled.value as never, options.status ?? 200);
   };
 }
 
@@ -89,14 +100,15 @@ export function createResponder(problems: ProblemMapper): Responder {
  * ```
  */
 export function resultHandler<
+  Tag extends string,
   T,
   E,
   HonoEnv extends Env = Env,
   Path extends string = string,
   I extends Input = BlankInput,
 >(
-  problems: ProblemMapper,
-  handler: (c: Context<HonoEnv, Path, I>) => HandlerResult<T, E>,
+  problems: ProblemMapper<Tag>,
+  handler: (c: Context<HonoEnv, Path, I>) => HandlerResult<T, E> & Mapped<E, Tag>,
   options: ResultHandlerOptions = {},
 ): Handler<HonoEnv, Path, I> {
   const respond = createResponder(problems);
@@ -104,7 +116,8 @@ export function resultHandler<
 }
 
 /**
- * An `app.onError` handler: a thrown `HTTPException` keeps its own response; anything else becomes the
+ * An `app.onError` handler: a thrown `HTTPException` keeps its own response (plus the headers middleware
+ * had set, such as a request id or CORS headers, as Hono's own handler does); anything else becomes the
  * mapper's problem (a generic 500 with a correlation id for untagged throws).
  *
  * @example
@@ -122,6 +135,12 @@ export function resultHandler<
  * ```
  */
 export function problemOnError(problems: ProblemMapper): ErrorHandler {
-  return (error, c) =>
-    error instanceof HTTPException ? error.getResponse() : problemResponse(problems, error, c);
+  return (error, c) => {
+    // Duck-typed as Hono's own handler does, so an HTTPException from a second copy of Hono still counts.
+    if (!("getResponse" in error) || typeof error.getResponse !== "function") {
+      return problemResponse(problems, error, c);
+    }
+    const response = (error as HTTPException).getResponse();
+    return c.newResponse(response.body, response);
+  };
 }

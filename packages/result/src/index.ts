@@ -14,21 +14,24 @@ export {
   type DeserializeOptions,
   type ErrorEntry,
   type RegisteredErrorClass,
-  resultDeserializer,
+  createResultDeserializer,
 } from "./deserialize.ts";
 export type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 export { type ErrorHandlers, matchError } from "./match-error.ts";
 export * from "./neverthrow.ts";
 export {
   createProblemMapper,
+  type Mapped,
   type ProblemContext,
   type ProblemDetails,
   type ProblemMapper,
   type ProblemMapperOptions,
   type ProblemRule,
+  type StatusEntry,
   type UnexpectedReport,
+  type UnmappedTag,
 } from "./problem.ts";
-export { fromSchema, fromSchemaAsync, type SchemaBridgeOptions, validateSync } from "./schema.ts";
+export { fromJson, fromSchema, fromSchemaAsync, type SchemaBridgeOptions } from "./schema.ts";
 export {
   type SerializedError,
   type SerializedResult,
@@ -46,4 +49,4 @@ export {
   type TaggedErrorOptions,
 } from "./tagged-error.ts";
 export { UnexpectedError } from "./unexpected-error.ts";
-export { toValidationIssues, ValidationError, type ValidationIssue } from "./validation-error.ts";
+export { ValidationError, type ValidationIssue } from "./validation-error.ts";

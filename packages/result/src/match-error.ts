@@ -23,9 +23,8 @@ export type ErrorHandlers<E extends Tagged> = {
  * class NotFound extends TaggedError("NotFound")<{ id: string }> {}
  * class Conflict extends TaggedError("Conflict") {}
  *
- * const error: NotFound | Conflict = new NotFound({ id: "7" });
- * const status = matchError(error, { NotFound: () => 404, Conflict: () => 409 });
- * console.assert(status === 404);
+ * const statusOf = (error: NotFound | Conflict) => matchError(error, { NotFound: () => 404, Conflict: () => 409 });
+ * console.assert(statusOf(new NotFound({ id: "7" })) === 404);
  * ```
  */
 export function matchError<E extends Tagged, const H extends ErrorHandlers<E>>(

@@ -1,34 +1,43 @@
 /**
  * @module
- * Bridges from any Standard Schema validator (Zod 4, Valibot, ArkType, ...) to `Result`.
+ * Bridges from any Standard Schema validator (Zod 4, Valibot, ArkType, ...) to `Result`. They never throw
+ * and never reject on any input: a schema that throws while validating is a `ValidationError` too.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { own } from "./_internal/own.ts";
+import { parseJson } from "./_internal/parse-json.ts";
+import { runSchemaAsync, runSchemaSync, type SchemaVerdict } from "./_internal/run-schema.ts";
 import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
-import { toValidationIssues, ValidationError } from "./validation-error.ts";
+import { ValidationError } from "./validation-error.ts";
 
 /** Options for the schema bridges. */
 export interface SchemaBridgeOptions {
   /**
-   * Attach the rejected input to the `ValidationError` as `input`. Off by default: input is often PII or a
-   * secret, and errors end up in logs.
+   * Attach the rejected input to the `ValidationError` as `input` (and, when the schema threw, what it threw
+   * as `cause`: a parser's message often quotes the input). Off by default: input is often PII or a secret,
+   * and errors end up in logs. Neither ever reaches a problem response or the wire.
    */
   readonly includeInput?: boolean;
 }
 
-function toResult<S extends StandardSchemaV1>(
-  outcome: StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>,
+function toResult<Output>(
+  verdict: SchemaVerdict<Output>,
   input: unknown,
   options: SchemaBridgeOptions,
-): Result<StandardSchemaV1.InferOutput<S>, ValidationError> {
-  if (outcome.issues === undefined) return ok(outcome.value);
-  const issues = toValidationIssues(outcome.issues);
-  return err(new ValidationError(options.includeInput === true ? { issues, input } : { issues }));
+): Result<Output, ValidationError> {
+  if (verdict.issues === undefined) return ok(verdict.value);
+  if (own(options, "includeInput") !== true) return err(new ValidationError({ issues: verdict.issues }));
+  const cause = "thrown" in verdict ? { cause: verdict.thrown } : {};
+  return err(new ValidationError({ issues: verdict.issues, input, ...cause }));
 }
 
 /**
- * Makes a parser that validates with a synchronous Standard Schema and returns a `Result`.
- * A schema that turns out to be asynchronous is a programmer error and throws a `TypeError`: use
- * {@link fromSchemaAsync} for it.
+ * Makes a parser that validates with a synchronous Standard Schema and returns a `Result`. It never throws
+ * on any input: a schema that throws while validating (a transform that calls `JSON.parse`, a stack
+ * overflow on deeply nested input) gives a `ValidationError` whose message quotes nothing, and no promise is
+ * left unhandled. Only a schema that reaches an asynchronous check throws a `TypeError`: a programmer
+ * error (use {@link fromSchemaAsync}). With Zod, whose Standard Schema interface answers a throw and an async
+ * check alike (with a promise), the two are told apart by its synchronous `safeParse`.
  *
  * @param schema Any Standard Schema (for example a Zod 4 or Valibot schema).
  * @returns `(input: unknown) => Result<Output, ValidationError>`.
@@ -40,42 +49,20 @@ function toResult<S extends StandardSchemaV1>(
  *
  * const parseUser = fromSchema(z.object({ email: z.email() }));
  * console.assert(parseUser({ email: "a@b.co" }).isOk());
- * console.assert(parseUser({ email: "nope" })._unsafeUnwrapErr().issues[0]?.path[0] === "email");
+ * const rejected = parseUser({ email: "nope" });
+ * console.assert(rejected.isErr() && rejected.error.issues[0]?.path[0] === "email");
  * ```
  */
 export function fromSchema<S extends StandardSchemaV1>(
   schema: S,
   options: SchemaBridgeOptions = {},
 ): (input: unknown) => Result<StandardSchemaV1.InferOutput<S>, ValidationError> {
-  return (input) =>
-    toResult<S>(validateSync(schema, input, "fromSchema (use fromSchemaAsync)"), input, options);
+  return (input) => toResult(runSchemaSync(schema, input, "fromSchema"), input, options);
 }
 
 /**
- * Runs a Standard Schema that must be synchronous and returns its raw outcome. A schema that validates
- * asynchronously is a programmer error: a `TypeError` naming `caller`. The one place every Keel package
- * validates synchronously.
- *
- * @example
- * ```ts
- * import { validateSync } from "@keel/result";
- * import * as z from "zod";
- * const outcome = validateSync(z.number(), "7", "example");
- * console.assert(outcome.issues !== undefined);
- * ```
- */
-export function validateSync<S extends StandardSchemaV1>(
-  schema: S,
-  input: unknown,
-  caller: string,
-): StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>> {
-  const outcome = schema["~standard"].validate(input);
-  if (outcome instanceof Promise) throw new TypeError(`${caller}: the schema validates asynchronously`);
-  return outcome as StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>;
-}
-
-/**
- * Makes a parser for a Standard Schema that may validate asynchronously; it returns a `ResultAsync`.
+ * Makes a parser for a Standard Schema that may validate asynchronously; it returns a `ResultAsync` that
+ * never rejects (a schema that throws or rejects gives a `ValidationError`).
  *
  * @example
  * ```ts
@@ -91,7 +78,38 @@ export function fromSchemaAsync<S extends StandardSchemaV1>(
   schema: S,
   options: SchemaBridgeOptions = {},
 ): (input: unknown) => ResultAsync<StandardSchemaV1.InferOutput<S>, ValidationError> {
-  const validate = schema["~standard"].validate;
-  // A validator that throws is a bug in the schema: like the sync bridge, it surfaces (as a rejection).
-  return (input) => new ResultAsync((async () => toResult<S>(await validate(input), input, options))());
+  return (input) =>
+    new ResultAsync(runSchemaAsync(schema, input).then((verdict) => toResult(verdict, input, options)));
+}
+
+const notJsonIssues = [{ path: [], message: "Not valid JSON" }] as const;
+
+/**
+ * Makes a parser from JSON text to a synchronous Standard Schema's output: what a request body, a queue
+ * message or a config value needs. Text that is not JSON and data the schema refuses are both a
+ * `ValidationError` that quotes nothing of the text; it never throws.
+ *
+ * @example
+ * ```ts
+ * import { fromJson } from "@keel/result";
+ * import * as z from "zod";
+ *
+ * const readLimits = fromJson(z.object({ rps: z.number() }));
+ * console.assert(readLimits('{"rps":50}').unwrapOr({ rps: 0 }).rps === 50);
+ * console.assert(readLimits("{rps: 50}").isErr());
+ * ```
+ */
+export function fromJson<S extends StandardSchemaV1>(
+  schema: S,
+  options: SchemaBridgeOptions = {},
+): (text: string) => Result<StandardSchemaV1.InferOutput<S>, ValidationError> {
+  const validate = fromSchema(schema, options);
+  return (text) => {
+    const parsed = parseJson(text);
+    if (parsed === undefined) {
+      const input = own(options, "includeInput") === true ? { input: text } : {};
+      return err(new ValidationError({ issues: notJsonIssues, ...input }));
+    }
+    return validate(parsed.data);
+  };
 }

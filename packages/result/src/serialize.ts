@@ -3,9 +3,12 @@
  * A JSON-safe form of `Result`, so a Result can cross an RPC or queue boundary.
  */
 import type { Result, ResultAsync } from "./neverthrow.ts";
-import { errorFields, isTagged } from "./tagged-error.ts";
+import { wireFields } from "./_internal/wire-data.ts";
 
-/** A serialised error: its tag, its message and its fields. `cause` and `stack` never cross the wire. */
+/**
+ * A serialised error: its tag, its message and its fields. Internal fields (`input`, `primary`, `cause`,
+ * `stack`) never cross the wire, at any depth.
+ */
 export interface SerializedError {
   readonly _tag: string;
   readonly message: string;
@@ -19,21 +22,31 @@ export type SerializedResult<T> =
 
 const unexpected: SerializedError = { _tag: "UnexpectedError", message: "Unexpected error" };
 
+function messageOf(error: object): string | undefined {
+  try {
+    const message = (error as { message?: unknown }).message;
+    return typeof message === "string" ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function serializeError(error: unknown): SerializedError {
   // An untagged error (or an UnexpectedError) may carry internals in its message: send nothing of it.
-  if (!isTagged(error) || error._tag === "UnexpectedError") return unexpected;
-  const message = (error as { message?: unknown }).message;
-  // `input` and `primary` carry internals (a rejected value, another error): they never cross the wire.
-  const { input: _input, primary: _primary, ...fields } = errorFields(error);
-  return {
-    ...fields,
-    _tag: error._tag,
-    message: typeof message === "string" ? message : error._tag,
-  };
+  let tag: unknown;
+  try {
+    tag = (error as { _tag?: unknown } | null)?._tag;
+  } catch {
+    return unexpected;
+  }
+  if (typeof tag !== "string" || tag === "UnexpectedError" || typeof error !== "object") return unexpected;
+  const fields = wireFields(error as object);
+  return { ...fields, _tag: tag, message: messageOf(error as object) ?? tag };
 }
 
 /**
- * Turns a `Result` into plain data for `JSON.stringify`. Tagged errors keep their tag, message and fields;
+ * Turns a `Result` into plain data for `JSON.stringify`. Tagged errors keep their tag, message and fields
+ * (made JSON-safe: a `bigint` becomes a string, cycles and internal fields are dropped at any depth);
  * anything else, and `UnexpectedError`, becomes a bare `UnexpectedError` so no internal detail leaks.
  *
  * @example
@@ -42,7 +55,7 @@ function serializeError(error: unknown): SerializedError {
  * class NotFound extends TaggedError("NotFound")<{ id: string }> {}
  *
  * const wire = JSON.stringify(serializeResult(err(new NotFound({ id: "7" }))));
- * console.assert(wire === '{"ok":false,"error":{"id":"7","_tag":"NotFound","message":"NotFound"}}');
+ * console.assert(wire === '{"ok":false,"error":{"_tag":"NotFound","id":"7","message":"NotFound"}}');
  * ```
  */
 export function serializeResult<T, E>(result: Result<T, E>): SerializedResult<T> {

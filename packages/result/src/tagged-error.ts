@@ -2,6 +2,7 @@
  * @module
  * Error classes with a literal `_tag`, so that a union of errors can be matched exhaustively.
  */
+import { defineField } from "./_internal/define-field.ts";
 
 /** Anything with a string `_tag`: what `matchError`, `catchTags` and the problem mapper work on. */
 export interface Tagged<Tag extends string = string> {
@@ -22,7 +23,7 @@ export interface TaggedErrorInstance<Tag extends string> extends Error, Tagged<T
 }
 
 /** Field names a tagged error may not declare, because `Error` or Keel already uses them. */
-export type ReservedField = "_tag" | "name" | "message" | "stack" | "cause";
+export type ReservedField = "_tag" | "name" | "message" | "stack" | "cause" | "constructor";
 
 type ConstructorArgs<Fields> = [Extract<keyof Fields, ReservedField>] extends [never]
   ? Record<never, never> extends Fields
@@ -39,15 +40,16 @@ export interface TaggedErrorClass<Tag extends string> {
   readonly tag: Tag;
 }
 
-const reserved: ReadonlySet<string> = new Set(["_tag", "name", "message", "stack", "cause", "__proto__"]);
-
-/**
- * Sets an own, enumerable data property. Not plain assignment: a "__proto__" key (from parsed JSON) must
- * stay data and never become the object's prototype.
- */
-export function defineField(target: object, key: string, value: unknown, writable = true): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable, configurable: writable });
-}
+// `constructor` and `__proto__` would shadow or replace what every object inherits.
+const reserved: ReadonlySet<string> = new Set([
+  "_tag",
+  "name",
+  "message",
+  "stack",
+  "cause",
+  "__proto__",
+  "constructor",
+]);
 
 /**
  * Declares an error class whose instances carry the literal `_tag` and typed fields. Instances are real

@@ -3,6 +3,7 @@
  * The error a schema bridge returns: tagged, with issue paths and messages, and no input values.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { toValidationIssues } from "./_internal/run-schema.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 /** One problem found by a schema: where it is and what is wrong. */
@@ -17,7 +18,8 @@ const ValidationErrorBase: TaggedErrorClass<"ValidationError"> =
   /* @__PURE__ */ TaggedError("ValidationError");
 
 /**
- * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input.
+ * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input. The
+ * `input` field never reaches a problem response or the wire, at any depth.
  *
  * @example
  * ```ts
@@ -38,6 +40,21 @@ export class ValidationError extends ValidationErrorBase<{
   }) {
     super({ ...fields, message: fields.message ?? describeIssues(fields.issues) });
   }
+
+  /**
+   * A `ValidationError` from raw Standard Schema issues, as a validator hook receives them (symbol keys in
+   * paths become strings).
+   *
+   * @example
+   * ```ts
+   * import { ValidationError } from "@keel/result";
+   * const error = ValidationError.fromIssues([{ message: "Required", path: [{ key: "user" }, "name"] }]);
+   * console.assert(error.issues[0]?.path.join(".") === "user.name");
+   * ```
+   */
+  static fromIssues(issues: readonly StandardSchemaV1.Issue[]): ValidationError {
+    return new ValidationError({ issues: toValidationIssues(issues) });
+  }
 }
 
 const MAX_LISTED_ISSUES = 5;
@@ -49,24 +66,4 @@ export function describeIssues(issues: readonly ValidationIssue[]): string {
     .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`));
   const more = issues.length > MAX_LISTED_ISSUES ? `; and ${issues.length - MAX_LISTED_ISSUES} more` : "";
   return listed.join("; ") + more;
-}
-
-/**
- * Turns Standard Schema issues into plain, JSON-safe {@link ValidationIssue}s (symbol keys become strings).
- *
- * @example
- * ```ts
- * import { toValidationIssues } from "@keel/result";
- * const issues = toValidationIssues([{ message: "Required", path: [{ key: "user" }, "name"] }]);
- * console.assert(issues[0]?.path.join(".") === "user.name");
- * ```
- */
-export function toValidationIssues(issues: readonly StandardSchemaV1.Issue[]): ValidationIssue[] {
-  return issues.map((issue) => ({
-    path: (issue.path ?? []).map((segment) => {
-      const key = typeof segment === "object" ? segment.key : segment;
-      return typeof key === "number" ? key : String(key);
-    }),
-    message: issue.message,
-  }));
 }

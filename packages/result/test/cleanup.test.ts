@@ -80,4 +80,18 @@ describe("andFinally()", () => {
     ).rejects.toThrow("bug");
     expect(closed).toBe(true);
   });
+
+  it("rejects with a CleanupError holding both when the work rejects and the cleanup fails", async () => {
+    const bug = new Error("bug");
+    const broken = new ResultAsync<number, never>(Promise.reject(bug));
+    const rejection = await andFinally(broken, () => {
+      throw new Error("close failed");
+    }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(rejection).toBeInstanceOf(CleanupError);
+    expect((rejection as CleanupError).primary).toBe(bug);
+    expect(((rejection as CleanupError).cause as Error).message).toBe("close failed");
+  });
 });

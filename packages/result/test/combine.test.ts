@@ -90,3 +90,25 @@ describe("combineObjectWithAllErrorsAsync()", () => {
     expect(combined._unsafeUnwrapErr().map((e) => e._tag)).toEqual(["BadId", "BadName"]);
   });
 });
+
+describe("combineObject*() with symbol keys", () => {
+  const key = Symbol("key");
+
+  it("never drops an err stored under a symbol key", async () => {
+    const results = { a: ok(1), [key]: err("lost before") };
+    expect(combineObject(results)._unsafeUnwrapErr()).toBe("lost before");
+    expect(combineObjectWithAllErrors(results)._unsafeUnwrapErr()).toEqual(["lost before"]);
+    expect((await combineObjectAsync({ a: okAsync(1), [key]: errAsync("async") }))._unsafeUnwrapErr()).toBe(
+      "async",
+    );
+    expect(
+      (await combineObjectWithAllErrorsAsync({ [key]: errAsync("x"), b: err("y") }))._unsafeUnwrapErr(),
+    ).toEqual(["y", "x"]);
+  });
+
+  it("keeps a symbol key's value", () => {
+    const combined = combineObject({ a: ok(1), [key]: ok("s") })._unsafeUnwrap();
+    expect(combined[key]).toBe("s");
+  });
+});
+

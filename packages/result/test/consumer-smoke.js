@@ -4,7 +4,8 @@ import {
   createProblemMapper,
   err,
   matchError,
-  resultDeserializer,
+  createResultDeserializer,
+  fromJson,
   serializeResult,
   TaggedError,
 } from "@keel/result";
@@ -17,15 +18,17 @@ export default async function smoke() {
   if (status !== 404 || !(error instanceof Error)) throw new Error("matchError/TaggedError failed");
 
   const standardSchema = { "~standard": { version: 1, vendor: "smoke", validate: (value) => ({ value }) } };
-  const read = resultDeserializer({ value: standardSchema, errors: [NotFound] });
+  const read = createResultDeserializer({ value: standardSchema, errors: [NotFound] });
   const back = read(JSON.stringify(serializeResult(err(error))));
   if (!back.isErr() || !(back.error instanceof NotFound)) throw new Error("serialisation round trip failed");
 
   const problems = createProblemMapper({ statuses: { NotFound: 404 } });
-  const response = problems.toResponse(new Error("internal"));
+  const response = problems.toResponseUnchecked(new Error("internal"));
   const body = await response.json();
   if (response.status !== 500 || typeof body.correlationId !== "string")
     throw new Error("problem mapping failed");
+  const parsed = fromJson(standardSchema)("{not json");
+  if (!parsed.isErr()) throw new Error("fromJson");
   if (typeof resultHandler !== "function" || typeof problemOnError !== "function")
     throw new Error("hono entry");
   if (typeof createResponder(problems) !== "function") throw new Error("createResponder");

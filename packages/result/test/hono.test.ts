@@ -4,13 +4,16 @@ import { requestId } from "hono/request-id";
 import { validator } from "hono/validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { createResponder, problemOnError, resultHandler } from "../src/hono.ts";
-import { createProblemMapper, err, errAsync, ok, okAsync, TaggedError } from "../src/index.ts";
+import { cors } from "hono/cors";
+import { createProblemMapper, err, errAsync, ok, okAsync, TaggedError, UnexpectedError } from "../src/index.ts";
 
 class NotFound extends TaggedError("NotFound")<{ id: string }> {}
 
 const logged: string[] = [];
+class Huge extends TaggedError("Huge")<{ size: bigint; self?: unknown }> {}
+
 const problems = createProblemMapper({
-  statuses: { NotFound: 404 },
+  statuses: { NotFound: { status: 404, expose: ["id"] }, Huge: { status: 413, expose: "all" } },
   onUnexpected: ({ correlationId }) => logged.push(correlationId),
 });
 
@@ -29,13 +32,24 @@ const app = new Hono()
   )
   .get(
     "/async-error",
-    resultHandler(problems, async () => errAsync(new Error("internal: db at 10.0.0.3"))),
+    resultHandler(problems, async () =>
+      errAsync(new UnexpectedError({ cause: new Error("internal: db at 10.0.0.3") })),
+    ),
   )
+  .get("/huge", (c) => {
+    const error = new Huge({ size: 2n ** 70n });
+    return createResponder(problems)(c, err(error));
+  })
+  .delete("/users/1", (c) => createResponder(problems)(c, ok(undefined)))
   .get("/throws", () => {
     throw new Error("stack secret");
   })
   .get("/http-exception", () => {
     throw new HTTPException(418, { message: "teapot" });
+  })
+  .use("/cors/*", cors({ origin: "https://app.example.com" }))
+  .get("/cors/denied", () => {
+    throw new HTTPException(403, { message: "no" });
   });
 app.onError(problemOnError(problems));
 
@@ -85,6 +99,30 @@ describe("problemOnError()", () => {
     const got = await app.request("/http-exception");
     expect(got.status).toBe(418);
     expect(await got.text()).toBe("teapot");
+  });
+
+  it("keeps the headers middleware set before an HTTPException (request id, CORS)", async () => {
+    const got = await app.request("/cors/denied", {
+      headers: { origin: "https://app.example.com", "x-request-id": "req-cors" },
+    });
+    expect(got.status).toBe(403);
+    expect(got.headers.get("x-request-id")).toBe("req-cors");
+    expect(got.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+  });
+});
+
+describe("respond() edge cases", () => {
+  it("answers ok(undefined) with 204 and no body", async () => {
+    const got = await app.request("/users/1", { method: "DELETE" });
+    expect(got.status).toBe(204);
+    expect(got.headers.get("content-type")).toBeNull();
+    expect(await got.text()).toBe("");
+  });
+
+  it("keeps the mapped status when a field is a bigint JSON cannot encode", async () => {
+    const got = await app.request("/huge");
+    expect(got.status).toBe(413);
+    expect(await got.json()).toMatchObject({ size: "1180591620717411303424" });
   });
 });
 

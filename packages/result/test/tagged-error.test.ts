@@ -81,3 +81,15 @@ describe("isTagged()", () => {
     expect(isTagged(value, tag)).toBe(expected);
   });
 });
+
+describe("TaggedError() reserved fields", () => {
+  it("never lets a field named constructor or __proto__ shadow what the instance inherits", () => {
+    class Rec extends TaggedError("Rec") {}
+    const fields = JSON.parse('{"constructor":{"x":1},"__proto__":{"y":2},"ok":1}');
+    const error = new Rec(fields);
+    expect(error.constructor).toBe(Rec);
+    expect(Object.getPrototypeOf(error)).toBe(Rec.prototype);
+    expect((error as unknown as { ok: number }).ok).toBe(1);
+  });
+});
+

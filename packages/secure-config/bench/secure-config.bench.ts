@@ -3,10 +3,12 @@
 import {
   bool,
   type ConfigSpec,
-  configForBinding,
+  createConfigLoader,
+  createRedactor,
   type FieldLike,
   int,
-  loadConfig,
+  loadConfigOrThrow,
+  parseDotenv,
   port,
   redact,
   secret,
@@ -106,21 +108,24 @@ compare({
     label: "@t3-oss/env-core createEnv() + Zod",
     run: () => createEnv({ server, runtimeEnv: t3Source, emptyStringAsUndefined: true }),
   },
-  keel: { label: "loadConfig(spec, { source })", run: () => loadConfig(spec, { source: keelSource }) },
+  keel: {
+    label: "loadConfigOrThrow(spec, { source })",
+    run: () => loadConfigOrThrow(spec, { source: keelSource }),
+  },
 });
 
-// Workers: the same env binding object arrives with every request of an isolate, so configForBinding
+// Workers: the same env binding object arrives with every request of an isolate, so createConfigLoader
 // validates it once and answers from its WeakMap after that. The anchor is that first validation: a fresh
 // binding object (a copy) each call.
 const binding = sourceOf();
-const firstConfigOf = configForBinding(spec);
-const cachedConfigOf = configForBinding(spec);
-cachedConfigOf(binding);
+const firstLoad = createConfigLoader(spec);
+const cachedLoad = createConfigLoader(spec);
+cachedLoad(binding);
 
 compare({
   name: "Workers: config for a request's env binding",
-  anchor: { label: "first validation: configOf({ ...env })", run: () => firstConfigOf({ ...binding }) },
-  keel: { label: "cached: configOf(env), same env", run: () => cachedConfigOf(binding) },
+  anchor: { label: "first validation: load({ ...env })", run: () => firstLoad({ ...binding }) },
+  keel: { label: "cached: load(env), same env", run: () => cachedLoad(binding) },
 });
 
 // A request log entry as a service writes it: about 30 fields, nested, with headers, a body and a
@@ -167,4 +172,44 @@ compare({
   name: "copy a ~30-field nested log entry",
   anchor: { label: "structuredClone(entry)", run: () => structuredClone(logEntry) },
   keel: { label: "redact(entry)", run: () => redact(logEntry) },
+});
+
+// Linear time on hostile input: 1 MB texts that took minutes before (a quadratic regex over a run of spaces,
+// an unterminated double quote rescanned line by line). The anchor is Node's own util.parseEnv.
+import { parseEnv } from "node:util";
+
+const MB = 1024 * 1024;
+const spacesInValue = `KEY=a${" ".repeat(MB)}b\n`;
+const unterminatedQuote = `KEY="${"line\n".repeat(MB / 5)}`;
+
+compare({
+  name: ".env: 1 MB of spaces inside an unquoted value",
+  anchor: { label: "util.parseEnv(text)", run: () => parseEnv(spacesInValue) },
+  keel: { label: "parseDotenv(text)", run: () => parseDotenv(spacesInValue) },
+});
+
+compare({
+  name: ".env: an unterminated double quote over 1 MB of lines",
+  anchor: { label: "util.parseEnv(text)", run: () => parseEnv(unterminatedQuote) },
+  keel: { label: "parseDotenv(text) (refuses it)", run: () => parseDotenv(unterminatedQuote) },
+});
+
+// redact on 1 MB of log data: wide (many keys) and deep (nesting with maxDepth: Infinity).
+const wide = Object.fromEntries(
+  Array.from({ length: 20_000 }, (_, i) => [`field_${i}`, `value-${i}-padding-text`]),
+);
+let deepEntry: Record<string, unknown> = { token: "t" };
+for (let i = 0; i < 1_000; i++) deepEntry = { next: deepEntry, text: "x".repeat(1_000) };
+const redactAnyDepth = createRedactor({ maxDepth: Number.POSITIVE_INFINITY });
+
+compare({
+  name: "redact ~1 MB: 20,000 fields",
+  anchor: { label: "structuredClone(entry)", run: () => structuredClone(wide) },
+  keel: { label: "redact(entry)", run: () => redact(wide) },
+});
+
+compare({
+  name: "redact ~1 MB: 1,000 levels deep",
+  anchor: { label: "structuredClone(entry)", run: () => structuredClone(deepEntry) },
+  keel: { label: "createRedactor({ maxDepth: Infinity })(entry)", run: () => redactAnyDepth(deepEntry) },
 });

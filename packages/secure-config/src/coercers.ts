@@ -3,11 +3,13 @@
  * Fields for the strings an environment holds: text, integers, ports, booleans, URLs, durations, lists,
  * JSON and enums. Each reason says what was expected, never what was found.
  */
+import { err, fromJson, fromSchema, ok, type Result } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { type FieldFor, type FieldOptions, field, parseWithSchema } from "./field.ts";
-
-const ok = <T>(value: T) => ({ value });
-const bad = (reason: string) => ({ reason });
+import { makeField } from "./_internal/make-field.ts";
+import { own } from "./_internal/own.ts";
+import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
+import { schemaReason } from "./_internal/schema-reason.ts";
+import type { FieldFor, FieldOptions } from "./field.ts";
 
 /**
  * Any string (after the empty-string rule).
@@ -15,13 +17,15 @@ const bad = (reason: string) => ({ reason });
  * @example
  * ```ts
  * import { loadConfig, string } from "@keel/secure-config";
- * console.assert(loadConfig({ REGION: string() }, { source: { REGION: "eu-west-1" } }).REGION === "eu-west-1");
+ *
+ * const loaded = loadConfig({ REGION: string() }, { source: { REGION: "eu-west-1" } });
+ * console.assert(loaded.isOk() && loaded.value.REGION === "eu-west-1");
  * ```
  */
 export function string<const O extends FieldOptions<string> = Record<never, never>>(
   options?: O,
 ): FieldFor<string, O> {
-  return field((raw) => ok(raw), options);
+  return makeField("string()", (raw) => ok(raw), options);
 }
 
 /** Options for {@link int}. */
@@ -30,24 +34,36 @@ export interface IntOptions extends FieldOptions<number> {
   readonly max?: number;
 }
 
+function intParser(min: number, max: number) {
+  const reason = `expected an integer from ${min} to ${max}`;
+  return {
+    parse: (raw: string): Result<number, string> => {
+      const text = raw.trim();
+      const value = Number(text);
+      return /^-?\d+$/.test(text) && value >= min && value <= max ? ok(value) : err(reason);
+    },
+    checkValue: (value: number): Result<number, string> =>
+      Number.isInteger(value) && value >= min && value <= max ? ok(value) : err(reason),
+  };
+}
+
 /**
  * A decimal integer (`-12`, `300`), within `min`/`max` when given.
  *
  * @example
  * ```ts
  * import { int, loadConfig } from "@keel/secure-config";
- * console.assert(loadConfig({ WORKERS: int({ min: 1 }) }, { source: { WORKERS: "4" } }).WORKERS === 4);
+ *
+ * const loaded = loadConfig({ WORKERS: int({ min: 1 }) }, { source: { WORKERS: "4" } });
+ * console.assert(loaded.isOk() && loaded.value.WORKERS === 4);
  * ```
  */
 export function int<const O extends IntOptions = Record<never, never>>(options?: O): FieldFor<number, O> {
-  const min = options?.min ?? Number.MIN_SAFE_INTEGER;
-  const max = options?.max ?? Number.MAX_SAFE_INTEGER;
-  const reason = `expected an integer from ${min} to ${max}`;
-  return field((raw) => {
-    const text = raw.trim();
-    const value = Number(text);
-    return /^-?\d+$/.test(text) && value >= min && value <= max ? ok(value) : bad(reason);
-  }, options);
+  const { parse, checkValue } = intParser(
+    own(options, "min") ?? Number.MIN_SAFE_INTEGER,
+    own(options, "max") ?? Number.MAX_SAFE_INTEGER,
+  );
+  return makeField("int()", parse, options, { checkValue });
 }
 
 /**
@@ -56,13 +72,16 @@ export function int<const O extends IntOptions = Record<never, never>>(options?:
  * @example
  * ```ts
  * import { loadConfig, port } from "@keel/secure-config";
- * console.assert(loadConfig({ PORT: port({ default: 3000 }) }, { source: {} }).PORT === 3000);
+ *
+ * const loaded = loadConfig({ PORT: port({ default: 3000 }) }, { source: {} });
+ * console.assert(loaded.isOk() && loaded.value.PORT === 3000);
  * ```
  */
 export function port<const O extends FieldOptions<number> = Record<never, never>>(
   options?: O,
 ): FieldFor<number, O> {
-  return int({ ...options, min: 1, max: 65535 }) as FieldFor<number, O>;
+  const { parse, checkValue } = intParser(1, 65535);
+  return makeField("port()", parse, options, { checkValue });
 }
 
 const truthy = new Set(["true", "1", "yes", "on"]);
@@ -75,83 +94,102 @@ const falsy = new Set(["false", "0", "no", "off"]);
  * @example
  * ```ts
  * import { bool, loadConfig } from "@keel/secure-config";
- * console.assert(loadConfig({ DEBUG: bool() }, { source: { DEBUG: "Yes" } }).DEBUG === true);
+ *
+ * const loaded = loadConfig({ DEBUG: bool() }, { source: { DEBUG: "Yes" } });
+ * console.assert(loaded.isOk() && loaded.value.DEBUG === true);
  * ```
  */
 export function bool<const O extends FieldOptions<boolean> = Record<never, never>>(
   options?: O,
 ): FieldFor<boolean, O> {
-  return field((raw) => {
-    const word = raw.trim().toLowerCase();
-    return truthy.has(word)
-      ? ok(true)
-      : falsy.has(word)
-        ? ok(false)
-        : bad("expected true/false, 1/0, yes/no or on/off");
-  }, options);
+  const reason = "expected true/false, 1/0, yes/no or on/off";
+  return makeField(
+    "bool()",
+    (raw) => {
+      const word = raw.trim().toLowerCase();
+      return truthy.has(word) ? ok(true) : falsy.has(word) ? ok(false) : err(reason);
+    },
+    options,
+    { checkValue: (value) => (typeof value === "boolean" ? ok(value) : err(reason)) },
+  );
 }
 
-/** Options for {@link url}. */
+/** Options for {@link url} and `secretUrl`. */
 export interface UrlOptions extends FieldOptions<URL> {
-  /** Allowed schemes without the colon, e.g. `["https"]` or `["postgres", "postgresql"]`. */
+  /**
+   * Allowed schemes, with or without the colon: `["https"]`, `["postgres:", "postgresql:"]` (as
+   * `URL.protocol` spells them). Any case.
+   */
   readonly protocols?: readonly string[];
 }
 
 /**
- * An absolute URL, as a `URL`; `protocols` limits the scheme.
+ * An absolute URL without credentials, as a `URL`; `protocols` limits the scheme. A URL with a user name
+ * or a password in it is refused: `JSON.stringify(config)` would print it whole. Declare such a variable
+ * with `secretUrl()`.
  *
  * @example
  * ```ts
  * import { loadConfig, url } from "@keel/secure-config";
- * const config = loadConfig({ DATABASE_URL: url({ protocols: ["postgres"] }) }, { source: { DATABASE_URL: "postgres://db:5432/app" } });
- * console.assert(config.DATABASE_URL.hostname === "db");
+ *
+ * const loaded = loadConfig(
+ *   { UPSTREAM: url({ protocols: ["https:"] }) },
+ *   { source: { UPSTREAM: "https://api.example.com/v1" } },
+ * );
+ * console.assert(loaded.isOk() && loaded.value.UPSTREAM.hostname === "api.example.com");
  * ```
  */
 export function url<const O extends UrlOptions = Record<never, never>>(options?: O): FieldFor<URL, O> {
-  const protocols = options?.protocols;
-  const reason = protocols ? `expected a ${protocols.join(" or ")} URL` : "expected an absolute URL";
-  return field((raw) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      return bad(reason);
-    }
-    return protocols && !protocols.includes(parsed.protocol.slice(0, -1)) ? bad(reason) : ok(parsed);
-  }, options);
+  const protocols = normaliseProtocols(own(options, "protocols"));
+  const parse = (raw: string): Result<URL, string> =>
+    parseUrl(raw, protocols).andThen((parsed) =>
+      parsed.username !== "" || parsed.password !== ""
+        ? err("carries credentials: declare it with secretUrl(), which keeps it a Secret")
+        : ok(parsed),
+    );
+  return makeField("url()", parse, options, { checkValue: (value) => parse(String(value)) });
 }
 
 const units: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * A duration such as `250ms`, `30s`, `15m`, `12h`, `7d` (or a plain number of milliseconds), in milliseconds.
+ * A duration such as `250ms`, `30s`, `15m`, `12h`, `7d` (or a plain number of milliseconds), in
+ * milliseconds. A default may be written either way: `{ default: "30s" }` or `{ default: 30_000 }`.
  *
  * @example
  * ```ts
  * import { duration, loadConfig } from "@keel/secure-config";
- * console.assert(loadConfig({ TTL: duration() }, { source: { TTL: "15m" } }).TTL === 900_000);
+ *
+ * const loaded = loadConfig({ TTL: duration(), GRACE: duration({ default: "30s" }) }, { source: { TTL: "15m" } });
+ * console.assert(loaded.isOk() && loaded.value.TTL === 900_000 && loaded.value.GRACE === 30_000);
  * ```
  */
 export function duration<const O extends FieldOptions<number> = Record<never, never>>(
   options?: O,
 ): FieldFor<number, O> {
-  return field((raw) => {
-    const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
-    const value = match ? Number(match[1]) * (units[match[2] ?? "ms"] ?? 1) : Number.NaN;
-    return Number.isSafeInteger(value)
-      ? ok(value)
-      : bad("expected a duration such as 500ms, 30s, 15m, 12h or 7d");
-  }, options);
+  const reason = "expected a duration such as 500ms, 30s, 15m, 12h or 7d";
+  return makeField(
+    "duration()",
+    (raw) => {
+      const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+      const value = match ? Number(match[1]) * (units[match[2] ?? "ms"] ?? 1) : Number.NaN;
+      return Number.isSafeInteger(value) ? ok(value) : err(reason);
+    },
+    options,
+    { checkValue: (value) => (Number.isSafeInteger(value) && value >= 0 ? ok(value) : err(reason)) },
+  );
 }
 
 /**
- * A comma-separated list of trimmed, non-empty strings.
+ * A comma-separated list of trimmed, non-empty strings, deeply frozen (a default too: the config gets a
+ * frozen copy, the caller's array stays theirs).
  *
  * @example
  * ```ts
  * import { list, loadConfig } from "@keel/secure-config";
- * const config = loadConfig({ ORIGINS: list() }, { source: { ORIGINS: "https://a.example, https://b.example" } });
- * console.assert(config.ORIGINS.length === 2);
+ *
+ * const loaded = loadConfig({ ORIGINS: list() }, { source: { ORIGINS: "https://a.example, https://b.example" } });
+ * console.assert(loaded.isOk() && loaded.value.ORIGINS.length === 2 && Object.isFrozen(loaded.value.ORIGINS));
  * ```
  */
 export function list<const O extends FieldOptions<readonly string[]> = Record<never, never>>(
@@ -162,7 +200,12 @@ export function list<const O extends FieldOptions<readonly string[]> = Record<ne
       .split(",")
       .map((item) => item.trim())
       .filter(Boolean);
-  return field((raw) => ok(split(raw)), options);
+  return makeField("list()", (raw) => ok(split(raw)), options, {
+    checkValue: (value) =>
+      Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? ok(value)
+        : err("expected a list of strings"),
+  });
 }
 
 /**
@@ -171,8 +214,9 @@ export function list<const O extends FieldOptions<readonly string[]> = Record<ne
  * @example
  * ```ts
  * import { loadConfig, oneOf } from "@keel/secure-config";
- * const config = loadConfig({ LOG_LEVEL: oneOf(["debug", "info", "warn"]) }, { source: { LOG_LEVEL: "info" } });
- * console.assert(config.LOG_LEVEL === "info");
+ *
+ * const loaded = loadConfig({ LOG_LEVEL: oneOf(["debug", "info", "warn"]) }, { source: { LOG_LEVEL: "info" } });
+ * console.assert(loaded.isOk() && loaded.value.LOG_LEVEL === "info");
  * ```
  */
 export function oneOf<const Word extends string, const O extends FieldOptions<Word> = Record<never, never>>(
@@ -180,34 +224,56 @@ export function oneOf<const Word extends string, const O extends FieldOptions<Wo
   options?: O,
 ): FieldFor<Word, O> {
   const reason = `expected one of ${words.join(", ")}`;
-  return field(
-    (raw) => ((words as readonly string[]).includes(raw) ? ok(raw as Word) : bad(reason)),
+  return makeField(
+    "oneOf()",
+    (raw) => ((words as readonly string[]).includes(raw) ? ok(raw as Word) : err(reason)),
     options,
   );
 }
 
 /**
- * JSON, validated by a synchronous Standard Schema (Zod, Valibot, ...).
+ * JSON, validated by a synchronous Standard Schema (Zod, Valibot, ...). A refused value gives the
+ * validator's messages with every quoted value replaced by `[redacted]`, at paths that name only the
+ * properties the schema declares (a record's keys come from the data and print as `*`). A schema that
+ * throws, or JSON nested too deeply for it, is an issue too, never a crash. The value is deeply frozen.
  *
  * @example
  * ```ts
  * import { json, loadConfig } from "@keel/secure-config";
  * import * as z from "zod";
- * const config = loadConfig({ LIMITS: json(z.object({ rps: z.number() })) }, { source: { LIMITS: '{"rps":50}' } });
- * console.assert(config.LIMITS.rps === 50);
+ *
+ * const loaded = loadConfig({ LIMITS: json(z.object({ rps: z.number() })) }, { source: { LIMITS: '{"rps":50}' } });
+ * console.assert(loaded.isOk() && loaded.value.LIMITS.rps === 50);
  * ```
  */
 export function json<
   S extends StandardSchemaV1,
   const O extends FieldOptions<StandardSchemaV1.InferOutput<S>> = Record<never, never>,
 >(schema: S, options?: O): FieldFor<StandardSchemaV1.InferOutput<S>, O> {
-  return field((raw) => {
-    let data: unknown;
-    try {
-      data = JSON.parse(raw);
-    } catch {
-      return bad("expected JSON");
-    }
-    return parseWithSchema(schema, data, "json()");
-  }, options);
+  const fromText = fromJson(schema);
+  const fromValue = fromSchema(schema);
+  return makeField(
+    "json()",
+    (raw) =>
+      fromText(raw).mapErr((error) => {
+        // Parsed again only to learn which values the validator may have quoted (and whether it was JSON).
+        const data = parseOrNotJson(raw);
+        return data === notJson ? "expected JSON" : schemaReason(schema, error.issues, raw, data);
+      }),
+    options,
+    {
+      checkValue: (value) =>
+        fromValue(value).mapErr((error) => schemaReason(schema, error.issues, "", value)),
+    },
+  );
+}
+
+const notJson = Symbol("not JSON");
+
+function parseOrNotJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return notJson;
+  }
 }

@@ -1,13 +1,18 @@
 /**
  * @module
  * Where variables come from: a plain object (tests, a Workers `env` binding) or the runtime's own
- * environment (`process.env` on Node, `Bun.env`, `Deno.env`), read key by key and never modified.
+ * environment (`process.env` on Node, `Bun.env`, `Deno.env`), read key by key, own properties only, and
+ * never modified.
  */
+import { ReadRefusal } from "./_internal/read-refusal.ts";
 
 /** A plain object of variables, such as a Workers `env` binding or a test fixture. */
 export type EnvRecord = Readonly<Record<string, unknown>>;
 
-/** Reads one variable; `undefined` when unset. Throws an Error whose message is the reason when the runtime refuses. */
+/**
+ * Reads one variable; `undefined` when unset. Whatever it throws is reported as "could not be read", never
+ * with its message (a getter's or a client library's message may quote a secret).
+ */
 export type EnvReader = (key: string) => unknown;
 
 interface RuntimeGlobals {
@@ -20,6 +25,7 @@ interface RuntimeGlobals {
  * A reader for the runtime's own environment: `Deno.env` on Deno (one key at a time, so
  * `--allow-env=KEY,...` is enough), `Bun.env` on Bun, `process.env` on Node. On Workers there is no global
  * environment: pass the `env` binding as `source` instead. Returns undefined when the runtime has none.
+ * Only the environment's own variables are read: a key inherited from a polluted `Object.prototype` is unset.
  *
  * @example
  * ```ts
@@ -37,7 +43,7 @@ export function runtimeEnv(): EnvReader | undefined {
         return deno.env.get(key);
       } catch {
         // Deno.errors.NotCapable (Deno 2) or PermissionDenied (Deno 1): say what to grant, not a stack.
-        throw new Error(`Deno may not read it: run with --allow-env=${key} (or --allow-env)`);
+        throw new ReadRefusal(`Deno may not read it: run with --allow-env=${key} (or --allow-env)`);
       }
     };
   }
@@ -45,5 +51,7 @@ export function runtimeEnv(): EnvReader | undefined {
   // Workers with nodejs_compat have a process.env that is empty unless a flag fills it: not a source.
   const isWorkers =
     (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers";
-  return env === undefined || isWorkers ? undefined : (key) => env[key];
+  return env === undefined || isWorkers
+    ? undefined
+    : (key) => (Object.hasOwn(env, key) ? env[key] : undefined);
 }

@@ -2,13 +2,18 @@
  * @module
  * A config field: how one variable's raw string becomes a typed value, and when it is required.
  */
-import { validateSync } from "@keel/result";
+import type { Result } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { makeField } from "./_internal/make-field.ts";
 
 /** Options every field takes. */
 export interface FieldOptions<T> {
-  /** Used when the variable is missing (or empty). A field with a default is never missing. */
-  readonly default?: T;
+  /**
+   * Used when the variable is missing (or empty); a field with a default is never missing. Either the value
+   * (`3000`, `["a"]`) or the raw text a variable would hold (`"30s"`, `"a,b"`). Checked when the field is
+   * made: a default the field would refuse throws a `TypeError` there, at set-up.
+   */
+  readonly default?: T | string;
   /** A missing variable is fine: the value is `undefined`. */
   readonly optional?: boolean;
   /** Required only in these environments (e.g. `["production"]`); optional elsewhere. */
@@ -19,9 +24,12 @@ export interface FieldOptions<T> {
 
 /** One config variable: a parser for its raw string, whether it is a secret, and its options. */
 export interface Field<T, Optional extends boolean = boolean> {
-  readonly parse: (raw: string) => { readonly value: T } | { readonly reason: string };
+  /** The value, or the reason the raw string is refused (a reason never quotes the raw string). */
+  readonly parse: (raw: string) => Result<T, string>;
   readonly secret: boolean;
   readonly options: FieldOptions<T>;
+  /** The default, checked and (for arrays and plain objects) deeply frozen when the field was made. */
+  readonly fallback?: { readonly value: T };
   /** An extra check that only production runs (secret strength); returns the reason it fails. */
   readonly production?: (raw: string) => string | undefined;
   /** Type-level only: whether the loaded value may be `undefined`. */
@@ -53,58 +61,26 @@ type IsOptional<O> = O extends { readonly default: unknown }
 export type FieldFor<T, O> = Field<T, IsOptional<O>>;
 
 /**
- * Makes a field from a parse function. The building block of the coercers; use it for your own types.
+ * Makes a field from a parse function returning a `Result`: the value, or the reason it is refused (say
+ * what was expected, never what was found). The building block of the coercers; use it for your own types.
+ * A string default is parsed with `parse`; any other default is used as it is.
  *
  * @example
  * ```ts
  * import { field, loadConfig } from "@keel/secure-config";
+ * import { err, ok } from "neverthrow";
+ *
  * const percent = field((raw) => {
  *   const n = Number(raw);
- *   return Number.isFinite(n) && n >= 0 && n <= 100 ? { value: n } : { reason: "expected a number from 0 to 100" };
+ *   return Number.isFinite(n) && n >= 0 && n <= 100 ? ok(n) : err("expected a number from 0 to 100");
  * });
- * console.assert(loadConfig({ RATE: percent }, { source: { RATE: "12.5" } }).RATE === 12.5);
+ * const loaded = loadConfig({ RATE: percent }, { source: { RATE: "12.5" } });
+ * console.assert(loaded.isOk() && loaded.value.RATE === 12.5);
  * ```
  */
 export function field<T, const O extends FieldOptions<T> = Record<never, never>>(
-  parse: Field<T>["parse"],
+  parse: (raw: string) => Result<T, string>,
   options?: O,
-  secret = false,
 ): FieldFor<T, O> {
-  return { parse, secret, options: options ?? {} };
-}
-
-/**
- * The reason for a value a Standard Schema refused. Never the validator's messages: they quote what they
- * rejected ("received \"sk_live_...\""), in forms no scrubbing can catch. Only where, and how many.
- */
-export function schemaFailure(issues: readonly StandardSchemaV1.Issue[]): string {
-  const paths = issues
-    .map((issue) =>
-      (issue.path ?? [])
-        .map((segment) => String(typeof segment === "object" ? segment.key : segment))
-        .join("."),
-    )
-    .filter((path) => path !== "");
-  const where = paths.length > 0 ? ` at ${[...new Set(paths)].join(", ")}` : "";
-  return `failed its schema${where}`;
-}
-
-/**
- * A field's parse result from a synchronous Standard Schema: its value, or a reason that never quotes the
- * validator (see {@link schemaFailure}).
- *
- * @example
- * ```ts
- * import { parseWithSchema } from "@keel/secure-config";
- * import * as z from "zod";
- * console.assert("reason" in parseWithSchema(z.enum(["eu", "us"]), "mars", "example"));
- * ```
- */
-export function parseWithSchema<S extends StandardSchemaV1>(
-  schema: S,
-  input: unknown,
-  caller: string,
-): { readonly value: StandardSchemaV1.InferOutput<S> } | { readonly reason: string } {
-  const outcome = validateSync(schema, input, caller);
-  return outcome.issues === undefined ? { value: outcome.value } : { reason: schemaFailure(outcome.issues) };
+  return makeField("field()", parse, options);
 }

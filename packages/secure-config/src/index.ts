@@ -12,6 +12,7 @@ export {
   url,
 } from "./coercers.ts";
 export { ConfigError, type ConfigIssue } from "./config-error.ts";
+export { createConfigLoader } from "./config-loader.ts";
 export { DotenvError, parseDotenv } from "./dotenv.ts";
 export { type EnvReader, type EnvRecord, runtimeEnv } from "./env-source.ts";
 export {
@@ -21,20 +22,28 @@ export {
   type FieldOptions,
   type FieldValue,
   field,
-  parseWithSchema,
 } from "./field.ts";
 export {
-  type AsyncProvider,
   type Config,
   type ConfigSpec,
-  configForBinding,
-  type LoadConfigAsyncOptions,
   type LoadConfigOptions,
   loadConfig,
-  loadConfigAsync,
-  safeLoadConfig,
-  safeLoadConfigAsync,
+  loadConfigOrThrow,
 } from "./load-config.ts";
-export { createRedactor, defaultSensitiveKeys, type RedactOptions, redact } from "./redact.ts";
+export {
+  type AsyncProvider,
+  type LoadConfigAsyncOptions,
+  loadConfigAsync,
+  loadConfigAsyncOrThrow,
+} from "./load-config-async.ts";
+export {
+  createRedactor,
+  defaultSensitiveKeys,
+  type Redacted,
+  type RedactedValue,
+  type RedactOptions,
+  type Redactor,
+  redact,
+} from "./redact.ts";
 export { isSecret, Secret } from "./secret.ts";
-export { type SecretOptions, secret } from "./secret-field.ts";
+export { type SecretOptions, type SecretUrlOptions, secret, secretUrl } from "./secret-field.ts";

@@ -1,29 +1,66 @@
 /**
  * @module
  * Redact structured log data: `Secret`s and values under sensitive keys, without code generation (so it
- * runs on Workers, where pino's `redact` cannot, pino #1612), cycle-safe, never touching the input.
+ * runs on Workers, where pino's `redact` cannot, pino #1612), cycle-safe, never touching the input, never
+ * throwing.
  */
-import { isSecret } from "./secret.ts";
+import { copyRedacted } from "./_internal/copy-redacted.ts";
+import { own } from "./_internal/own.ts";
+import type { Secret } from "./secret.ts";
 
 /** Options for {@link createRedactor}. */
 export interface RedactOptions {
   /**
-   * Fragments of key names whose values are replaced: a key matches when, lower-cased and without `-` and
-   * `_`, it contains one (`password` catches `dbPassword` and `NEW_PASSWORD`; `apiKey` catches `x-api-key`).
-   * Defaults to {@link defaultSensitiveKeys}.
+   * More fragments of key names whose values are replaced, added to {@link defaultSensitiveKeys}. A key
+   * matches when, lower-cased and without `-` and `_`, it contains one (`password` catches `dbPassword` and
+   * `NEW_PASSWORD`; `apiKey` catches `x-api-key`).
    */
   readonly keys?: readonly string[];
+  /** Use `keys` alone, without {@link defaultSensitiveKeys}. Default false: the defaults always apply. */
+  readonly replaceDefaultKeys?: boolean;
   /** What replaces a value; default `"[redacted]"`. */
   readonly censor?: string;
-  /** Deeper objects are replaced by `"[too deep]"`; default 32. */
+  /** Deeper objects are replaced by `"[too deep]"`; default 32. An integer from 1, or `Infinity`. */
   readonly maxDepth?: number;
 }
+
+type Primitive = string | number | boolean | bigint | symbol | null | undefined;
+
+/** A value where a redactor may put a string instead: the censor, `"[circular]"`, `"[too deep]"`, `"[unreadable]"`. */
+export type RedactedValue<T> = Redacted<T> | string;
+
+/**
+ * What a redactor returns for a `T`: `Secret`s and `URL`s become strings; `Map`, `Headers`,
+ * `URLSearchParams` and `FormData` plain objects of their entries; a `Set` an array; an `Error` a plain
+ * object with its `name` and `message`; and any value inside may be a string instead (see
+ * {@link RedactedValue}). Dates, binary data and functions are kept.
+ */
+export type Redacted<T> = T extends Secret<unknown> | URL
+  ? string
+  : T extends Primitive | Date | ArrayBuffer | ArrayBufferView | ((...args: never[]) => unknown)
+    ? T
+    : T extends ReadonlyMap<unknown, unknown> | Headers | URLSearchParams | FormData
+      ? { [key: string]: unknown }
+      : T extends ReadonlySet<infer V>
+        ? RedactedValue<V>[]
+        : T extends readonly unknown[]
+          ? RedactedValue<T[number]>[]
+          : T extends Error
+            ? { name: string; message: string; [key: string]: unknown }
+            : {
+                -readonly [K in keyof T as T[K] extends (...args: never[]) => unknown
+                  ? never
+                  : K]: RedactedValue<T[K]>;
+              };
+
+/** A function returning a redacted deep copy of what it is given. */
+export type Redactor = <T>(value: T) => Redacted<T>;
 
 /**
  * The key-name fragments redacted by default. Deliberately not plain `key` or `session`, which would hide
  * cache keys, `ConfigError` issue keys and session counts.
  */
-export const defaultSensitiveKeys: readonly string[] = [
+export const defaultSensitiveKeys: readonly string[] = Object.freeze([
   "password",
   "passwd",
   "pwd",
@@ -40,87 +77,53 @@ export const defaultSensitiveKeys: readonly string[] = [
   "cardNumber",
   "cvv",
   "ssn",
-];
+]);
 
 const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
 
-/** A URL with its password and its sensitive query parameters censored (the censor left readable). */
-function censorUrl(url: URL, censor: string, isSensitive: (key: string) => boolean): string {
-  const marker = "keel-redacted-marker";
-  const copy = new URL(url.href);
-  if (copy.password !== "") copy.password = marker;
-  for (const name of new Set(copy.searchParams.keys()))
-    if (isSensitive(name)) copy.searchParams.set(name, marker);
-  return copy.href.replaceAll(marker, censor);
-}
-
-// Only strings that look like a URL with credentials or a query are parsed: most log strings are not URLs.
-const credentialedUrl = /^[a-z][a-z0-9+.-]*:\/\/[^\s]*[@?]/i;
-
 /**
  * Builds (once) a redactor: a function returning a redacted deep copy of a value. `Secret`s anywhere
- * become the censor; so do values under a sensitive key, however nested, in objects and arrays. Cycles
- * become `"[circular]"`. The input is never modified.
+ * become the censor; so do values under a sensitive key (the defaults plus `keys`), however nested, in
+ * objects, arrays, `Map`s, `Headers`, `URLSearchParams` and `FormData`. A `URL` (or a URL string with
+ * credentials or a query) keeps everything but its password and sensitive query parameters. Cycles become
+ * `"[circular]"`. It never throws and never modifies its input; any depth works, in linear time.
+ * Invalid options throw a `RangeError` here, at set-up.
  *
  * @example
  * ```ts
  * import { createRedactor } from "@keel/secure-config";
- * const redact = createRedactor({ keys: ["password", "authorization"] });
- * const line = redact({ user: "ada", headers: { Authorization: "Bearer x" }, password: "p" });
- * console.assert(JSON.stringify(line) === '{"user":"ada","headers":{"Authorization":"[redacted]"},"password":"[redacted]"}');
+ *
+ * const redactPii = createRedactor({ keys: ["email"], censor: "***" });
+ * const line = redactPii({ user: "ada", email: "ada@example.com", headers: { Authorization: "Bearer x" } });
+ * console.assert(JSON.stringify(line) === '{"user":"ada","email":"***","headers":{"Authorization":"***"}}');
  * ```
  */
-export function createRedactor(options: RedactOptions = {}): <T>(value: T) => T {
-  const fragments = (options.keys ?? defaultSensitiveKeys).map(normalise);
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const extra = own(options, "keys") ?? [];
+  const replace = own(options, "replaceDefaultKeys") === true;
+  const fragments = [...(replace ? [] : defaultSensitiveKeys), ...extra].map(normalise).filter(Boolean);
+  const censor = own(options, "censor") ?? "[redacted]";
+  const maxDepth = own(options, "maxDepth") ?? 32;
+  if (!(maxDepth === Number.POSITIVE_INFINITY || (Number.isInteger(maxDepth) && maxDepth >= 1))) {
+    throw new RangeError("createRedactor: maxDepth must be an integer from 1, or Infinity");
+  }
+  if (typeof censor !== "string") throw new RangeError("createRedactor: censor must be a string");
+  const sensitive = new Map<string, boolean>();
   const isSensitive = (key: string): boolean => {
-    const name = normalise(key);
-    return fragments.some((fragment) => name.includes(fragment));
+    let known = sensitive.get(key);
+    if (known === undefined) {
+      const name = normalise(key);
+      known = fragments.some((fragment) => name.includes(fragment));
+      // Key names repeat from one log line to the next: remember a bounded number of them.
+      if (sensitive.size < 10_000) sensitive.set(key, known);
+    }
+    return known;
   };
-  const censor = options.censor ?? "[redacted]";
-  const maxDepth = options.maxDepth ?? 32;
-
-  function copy(value: unknown, seen: Set<object>, depth: number): unknown {
-    if (isSecret(value)) return censor;
-    if (typeof value === "string" && credentialedUrl.test(value) && URL.canParse(value)) {
-      return censorUrl(new URL(value), censor, isSensitive);
-    }
-    if (typeof value !== "object" || value === null) return value;
-    if (seen.has(value)) return "[circular]";
-    if (depth >= maxDepth) return "[too deep]";
-    if (value instanceof Date) return value;
-    // A connection URL carries its password: keep the URL, not the password.
-    if (value instanceof URL) return censorUrl(value, censor, isSensitive);
-    seen.add(value);
-    let out: unknown;
-    if (Array.isArray(value)) {
-      out = value.map((item) => copy(item, seen, depth + 1));
-    } else if (value instanceof Error) {
-      out = { name: value.name, message: value.message, ...copyEntries(value, seen, depth) };
-    } else {
-      out = copyEntries(value, seen, depth);
-    }
-    seen.delete(value);
-    return out;
-  }
-
-  function copyEntries(value: object, seen: Set<object>, depth: number): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      const redacted = isSensitive(key) ? censor : copy(inner, seen, depth + 1);
-      Object.defineProperty(out, key, {
-        value: redacted,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-
-  return <T>(value: T) => copy(value, new Set(), 0) as T;
+  const settings = { isSensitive, censor, maxDepth };
+  return <T>(value: T) => copyRedacted(value, settings) as Redacted<T>;
 }
 
-const redactWithDefaults = /* @__PURE__ */ createRedactor();
+const redactWithDefaults: Redactor = /* @__PURE__ */ createRedactor();
 
 /**
  * Redacts with the default keys: a deep copy with `Secret`s and sensitive keys replaced by `"[redacted]"`.
@@ -129,10 +132,13 @@ const redactWithDefaults = /* @__PURE__ */ createRedactor();
  * @example
  * ```ts
  * import { redact, Secret } from "@keel/secure-config";
- * const entry = { msg: "login", apiKey: "k", nested: [{ token: "t" }], db: new Secret("pw") };
- * console.assert(JSON.stringify(redact(entry)) === '{"msg":"login","apiKey":"[redacted]","nested":[{"token":"[redacted]"}],"db":"[redacted]"}');
+ *
+ * const headers = new Headers({ authorization: "Bearer t", accept: "application/json" });
+ * const entry = { msg: "login", headers, nested: [{ token: "t" }], db: new Secret("pw") };
+ * const expected = '{"msg":"login","headers":{"accept":"application/json","authorization":"[redacted]"},"nested":[{"token":"[redacted]"}],"db":"[redacted]"}';
+ * console.assert(JSON.stringify(redact(entry)) === expected);
  * ```
  */
-export function redact<T>(value: T): T {
+export function redact<T>(value: T): Redacted<T> {
   return redactWithDefaults(value);
 }

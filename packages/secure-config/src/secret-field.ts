@@ -1,8 +1,15 @@
 /**
  * @module
- * A field whose value is a `Secret`, with the strength rules production enforces.
+ * Fields whose value is a `Secret`: any text (`secret()`), or a URL with credentials in it (`secretUrl()`),
+ * with the strength rules production enforces.
  */
-import { type FieldFor, type FieldOptions, field } from "./field.ts";
+import { ok } from "@keel/result";
+import { makeField } from "./_internal/make-field.ts";
+import { own } from "./_internal/own.ts";
+import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
+import { weakness } from "./_internal/secret-strength.ts";
+import type { UrlOptions } from "./coercers.ts";
+import type { FieldFor, FieldOptions } from "./field.ts";
 import { Secret } from "./secret.ts";
 
 /** Options for {@link secret}. */
@@ -13,76 +20,64 @@ export interface SecretOptions extends FieldOptions<Secret> {
   readonly minEntropyBits?: number;
 }
 
-// Values seen in .env.example files, tutorials and docker-compose files. Compared case-insensitively,
-// ignoring punctuation, so "Change-Me!" is caught too.
-const knownDefaults: ReadonlySet<string> = new Set([
-  "changeme",
-  "changeit",
-  "secret",
-  "supersecret",
-  "password",
-  "passw0rd",
-  "default",
-  "example",
-  "test",
-  "testing",
-  "dev",
-  "development",
-  "admin",
-  "root",
-  "todo",
-  "replaceme",
-  "yoursecret",
-  "yoursecrethere",
-  "mysecret",
-  "secretkey",
-  "keyboardcat",
-  "12345678",
-  "123456789",
-  "1234567890",
-  "qwerty",
-  "letmein",
-  "xxx",
-]);
-
-/** Estimated entropy of a string in bits: its length times the Shannon entropy of its characters. */
-function entropyBits(value: string): number {
-  const counts = new Map<string, number>();
-  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let bitsPerChar = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
-    bitsPerChar -= p * Math.log2(p);
-  }
-  return bitsPerChar * value.length;
-}
-
-function weakness(raw: string, minLength: number, minEntropyBits: number): string | undefined {
-  if (knownDefaults.has(raw.toLowerCase().replace(/[^a-z0-9]/g, ""))) return "is a well-known default value";
-  if (raw.length < minLength) return `is shorter than ${minLength} characters`;
-  if (entropyBits(raw) < minEntropyBits) return `has too little entropy (under ${minEntropyBits} bits)`;
-  return undefined;
-}
-
 /**
  * A secret: the loaded value is a {@link Secret} that never prints. In production it must also be strong:
- * not a well-known default (`changeme`, `secret`, ...), at least `minLength` characters, at least
- * `minEntropyBits` of estimated entropy, and not the same as another secret of the config.
+ * not a well-known default (`changeme`, `secret`, ...) nor a placeholder (`CHANGE_ME_IN_PRODUCTION`,
+ * `your-256-bit-secret`, `replace-with-a-real-secret`), not a short pattern repeated, at least `minLength`
+ * characters, at least `minEntropyBits` of estimated entropy, and not the same as another secret of the
+ * config.
  *
  * @example
  * ```ts
  * import { loadConfig, secret } from "@keel/secure-config";
- * const config = loadConfig({ JWT_SECRET: secret() }, { source: { JWT_SECRET: "dev-only" } });
- * console.assert(String(config.JWT_SECRET) === "[redacted]" && config.JWT_SECRET.reveal() === "dev-only");
+ *
+ * const loaded = loadConfig({ JWT_SECRET: secret() }, { source: { JWT_SECRET: "dev-only" } });
+ * console.assert(loaded.isOk() && String(loaded.value.JWT_SECRET) === "[redacted]");
+ * console.assert(loaded.isOk() && loaded.value.JWT_SECRET.reveal() === "dev-only");
  * ```
  */
 export function secret<const O extends SecretOptions = Record<never, never>>(
   options?: O,
 ): FieldFor<Secret, O> {
-  const minLength = options?.minLength ?? 16;
-  const minEntropyBits = options?.minEntropyBits ?? 64;
-  return {
-    ...field((raw) => ({ value: new Secret(raw) }), options, true),
+  const minLength = own(options, "minLength") ?? 16;
+  const minEntropyBits = own(options, "minEntropyBits") ?? 64;
+  return makeField("secret()", (raw) => ok(new Secret(raw)), options, {
+    secret: true,
     production: (raw) => weakness(raw, minLength, minEntropyBits),
-  };
+  });
+}
+
+/** Options for {@link secretUrl}. */
+export type SecretUrlOptions = Omit<UrlOptions, "default"> & FieldOptions<Secret<URL>>;
+
+/**
+ * A URL that may carry credentials (a database or Redis URL with its password), as a `Secret<URL>`: it
+ * prints as `[redacted]` like any secret; `reveal()` gives the `URL`. `protocols` limits the scheme, with
+ * or without the colon. The URL's password is not checked for strength.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, secretUrl } from "@keel/secure-config";
+ *
+ * const loaded = loadConfig(
+ *   { DATABASE_URL: secretUrl({ protocols: ["postgres:", "postgresql:"] }) },
+ *   { source: { DATABASE_URL: "postgres://app:hunter2@db.internal:5432/app" } },
+ * );
+ * console.assert(loaded.isOk() && !JSON.stringify(loaded.value).includes("hunter2"));
+ * console.assert(loaded.isOk() && loaded.value.DATABASE_URL.reveal().hostname === "db.internal");
+ * ```
+ */
+export function secretUrl<const O extends SecretUrlOptions = Record<never, never>>(
+  options?: O,
+): FieldFor<Secret<URL>, O> {
+  const protocols = normaliseProtocols(own(options, "protocols"));
+  return makeField(
+    "secretUrl()",
+    (raw) => parseUrl(raw, protocols).map((parsed) => new Secret(parsed)),
+    options,
+    {
+      secret: true,
+      checkValue: (value) => parseUrl(String(value.reveal()), protocols).map((parsed) => new Secret(parsed)),
+    },
+  );
 }

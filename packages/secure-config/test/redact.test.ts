@@ -106,10 +106,99 @@ describe("redact()", () => {
     expect(Object.getOwnPropertyDescriptor(output, "__proto__")?.value).toEqual({ token: "[redacted]" });
   });
 
-  it("custom keys and censor", () => {
-    expect(createRedactor({ keys: ["ssn"], censor: "***" })({ ssn: 1, password: 2 })).toEqual({
-      ssn: "***",
+  it("custom keys add to the defaults (token and apiKey stay redacted); replaceDefaultKeys opts out", () => {
+    expect(
+      createRedactor({ keys: ["email"], censor: "***" })({ email: 1, token: 2, apiKey: 3, ok: 4 }),
+    ).toEqual({
+      email: "***",
+      token: "***",
+      apiKey: "***",
+      ok: 4,
+    });
+    expect(createRedactor({ keys: ["ssn"], replaceDefaultKeys: true })({ ssn: 1, password: 2 })).toEqual({
+      ssn: "[redacted]",
       password: 2,
+    });
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])("refuses maxDepth %s at set-up", (maxDepth) => {
+    expect(() => createRedactor({ maxDepth })).toThrow(RangeError);
+  });
+
+  it("keeps what Headers, Map, URLSearchParams, Set and FormData hold, with their sensitive entries redacted", () => {
+    const headers = new Headers({ authorization: "Bearer t", "x-api-key": "k", accept: "*/*" });
+    expect(redact({ headers })).toEqual({
+      headers: { accept: "*/*", authorization: "[redacted]", "x-api-key": "[redacted]" },
+    });
+    expect(
+      redact({
+        m: new Map<unknown, unknown>([
+          ["token", "t"],
+          ["n", 1],
+          [2, { password: "p" }],
+        ]),
+      }),
+    ).toEqual({
+      m: { token: "[redacted]", n: 1, "2": { password: "[redacted]" } },
+    });
+    expect(redact({ q: new URLSearchParams("a=1&a=2&token=t") })).toEqual({
+      q: { a: ["1", "2"], token: "[redacted]" },
+    });
+    expect(redact({ s: new Set([new Secret("x"), "y"]) })).toEqual({ s: ["[redacted]", "y"] });
+    const form = new FormData();
+    form.append("user", "ada");
+    form.append("password", "p");
+    expect(redact({ form })).toEqual({ form: { user: "ada", password: "[redacted]" } });
+  });
+
+  it("prints what JSON.stringify would for a value with toJSON, redacted", () => {
+    const money = { toJSON: () => ({ amount: "12.50", token: "t" }) };
+    expect(redact({ money })).toEqual({ money: { amount: "12.50", token: "[redacted]" } });
+  });
+
+  it("never throws: a throwing getter, a revoked Proxy or a throwing ownKeys trap is [unreadable] in its place only", () => {
+    const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+    revoke();
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+      },
+    );
+    const input = {
+      kept: "yes",
+      get broken(): string {
+        throw new Error("getter");
+      },
+      revoked: proxy,
+      trap,
+      list: [1, proxy],
+    };
+    expect(redact(input)).toEqual({
+      kept: "yes",
+      broken: "[unreadable]",
+      revoked: "[unreadable]",
+      trap: "[unreadable]",
+      list: [1, "[unreadable]"],
+    });
+    expect(() => redact(proxy)).not.toThrow();
+  });
+
+  it("copies 10,000-deep input with maxDepth: Infinity without overflowing the stack", () => {
+    let deep: Record<string, unknown> = { token: "t" };
+    for (let i = 0; i < 10_000; i++) deep = { next: deep };
+    const output = createRedactor({ maxDepth: Number.POSITIVE_INFINITY })(deep) as Record<string, unknown>;
+    let node = output;
+    for (let i = 0; i < 10_000; i++) node = node.next as Record<string, unknown>;
+    expect(node).toEqual({ token: "[redacted]" });
+  });
+
+  it("keeps an Error's cause, redacted", () => {
+    const error = new Error("outer", { cause: { token: "t", code: 7 } });
+    expect(redact({ error })).toMatchObject({
+      error: { name: "Error", message: "outer", cause: { token: "[redacted]", code: 7 } },
     });
   });
 

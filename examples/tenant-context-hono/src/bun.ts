@@ -1,0 +1,19 @@
+/** Bun entry: `npm run start:bun`. */
+import { createApp, tenants } from "./app.ts";
+import { openDatabase } from "./open-database.ts";
+
+// Just what this file uses, so that type-checking needs no @types/bun.
+declare const Bun: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  serve(options: {
+    port: number;
+    hostname: string;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): { readonly port: number };
+};
+
+const database = openDatabase(tenants, Bun.env);
+await database; // migrated, and row-level security checked, before the first request
+const app = createApp(() => database);
+const server = Bun.serve({ port: Number(Bun.env.PORT ?? 3000), hostname: "127.0.0.1", fetch: app.fetch });
+console.log(`listening on http://127.0.0.1:${server.port}`);

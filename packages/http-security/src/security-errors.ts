@@ -1,0 +1,127 @@
+/**
+ * @module
+ * The expected rejections of the CORS and cross-origin protection checks, as tagged errors. None carries
+ * the request's Origin or any other header value: a problem built from them repeats nothing the client sent.
+ */
+import { TaggedError, type TaggedErrorClass } from "@keel/result";
+
+// Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const CrossOriginRequestBase: TaggedErrorClass<"CrossOriginRequest"> =
+  /* @__PURE__ */ TaggedError("CrossOriginRequest");
+const CrossOriginRequestFromOldBrowserBase: TaggedErrorClass<"CrossOriginRequestFromOldBrowser"> =
+  /* @__PURE__ */ TaggedError("CrossOriginRequestFromOldBrowser");
+const CorsOriginNotAllowedBase: TaggedErrorClass<"CorsOriginNotAllowed"> =
+  /* @__PURE__ */ TaggedError("CorsOriginNotAllowed");
+const CorsMethodNotAllowedBase: TaggedErrorClass<"CorsMethodNotAllowed"> =
+  /* @__PURE__ */ TaggedError("CorsMethodNotAllowed");
+const CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
+  /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
+
+/**
+ * A state-changing request the browser marked as cross-site or same-site (`Sec-Fetch-Site`), from an
+ * origin that is not trusted.
+ *
+ * @example
+ * ```ts
+ * import { CrossOriginRequest } from "@keel/http-security";
+ * console.assert(new CrossOriginRequest()._tag === "CrossOriginRequest");
+ * ```
+ */
+export class CrossOriginRequest extends CrossOriginRequestBase {
+  constructor() {
+    super({ message: "Cross-origin request refused" });
+  }
+}
+
+/**
+ * A state-changing request without `Sec-Fetch-Site` (an older browser) whose `Origin` does not match the
+ * request's host.
+ *
+ * @example
+ * ```ts
+ * import { CrossOriginRequestFromOldBrowser } from "@keel/http-security";
+ * console.assert(new CrossOriginRequestFromOldBrowser()._tag === "CrossOriginRequestFromOldBrowser");
+ * ```
+ */
+export class CrossOriginRequestFromOldBrowser extends CrossOriginRequestFromOldBrowserBase {
+  constructor() {
+    super({ message: "Cross-origin request refused" });
+  }
+}
+
+/**
+ * A CORS preflight from an origin the allow-list does not hold.
+ *
+ * @example
+ * ```ts
+ * import { CorsOriginNotAllowed } from "@keel/http-security";
+ * console.assert(new CorsOriginNotAllowed()._tag === "CorsOriginNotAllowed");
+ * ```
+ */
+export class CorsOriginNotAllowed extends CorsOriginNotAllowedBase {
+  constructor() {
+    super({ message: "CORS preflight refused: origin not allowed" });
+  }
+}
+
+/**
+ * A CORS preflight asking for a method the allow-list does not hold.
+ *
+ * @example
+ * ```ts
+ * import { CorsMethodNotAllowed } from "@keel/http-security";
+ * console.assert(new CorsMethodNotAllowed()._tag === "CorsMethodNotAllowed");
+ * ```
+ */
+export class CorsMethodNotAllowed extends CorsMethodNotAllowedBase {
+  constructor() {
+    super({ message: "CORS preflight refused: method not allowed" });
+  }
+}
+
+/**
+ * A CORS preflight asking for a request header the allow-list does not hold.
+ *
+ * @example
+ * ```ts
+ * import { CorsHeaderNotAllowed } from "@keel/http-security";
+ * console.assert(new CorsHeaderNotAllowed()._tag === "CorsHeaderNotAllowed");
+ * ```
+ */
+export class CorsHeaderNotAllowed extends CorsHeaderNotAllowedBase {
+  constructor() {
+    super({ message: "CORS preflight refused: request header not allowed" });
+  }
+}
+
+/** Every error a CORS preflight check can end with. */
+export type CorsError = CorsOriginNotAllowed | CorsMethodNotAllowed | CorsHeaderNotAllowed;
+
+/** Every error the cross-origin (CSRF) protection can end with. */
+export type CrossOriginError = CrossOriginRequest | CrossOriginRequestFromOldBrowser;
+
+/**
+ * The status of every error of this package, ready to spread into `createProblemMapper`'s `statuses`:
+ * all are 403 Forbidden.
+ *
+ * @example
+ * ```ts
+ * import { createProblemMapper } from "@keel/result";
+ * import { CrossOriginRequest, httpSecurityProblemStatuses } from "@keel/http-security";
+ * const problems = createProblemMapper({ statuses: { ...httpSecurityProblemStatuses } });
+ * console.assert(problems.toResponse(new CrossOriginRequest()).status === 403);
+ * ```
+ */
+export const httpSecurityProblemStatuses: {
+  readonly CrossOriginRequest: 403;
+  readonly CrossOriginRequestFromOldBrowser: 403;
+  readonly CorsOriginNotAllowed: 403;
+  readonly CorsMethodNotAllowed: 403;
+  readonly CorsHeaderNotAllowed: 403;
+} = {
+  CrossOriginRequest: 403,
+  CrossOriginRequestFromOldBrowser: 403,
+  CorsOriginNotAllowed: 403,
+  CorsMethodNotAllowed: 403,
+  CorsHeaderNotAllowed: 403,
+};

@@ -1,0 +1,169 @@
+import { isSecret } from "../secret.ts";
+import { setOwn } from "./own.ts";
+
+/** What a redactor was built with. */
+export interface RedactSettings {
+  readonly isSensitive: (key: string) => boolean;
+  readonly censor: string;
+  readonly maxDepth: number;
+}
+
+const UNREADABLE = "[unreadable]";
+/** What a property read that threw leaves behind, told apart by identity. */
+const unreadable: unique symbol = Symbol("unreadable");
+
+type Key = string | number;
+type Target = Record<string, unknown> | unknown[];
+
+/** An object being copied: its entries, read up front (each read guarded), and where the copy goes. */
+class Frame {
+  next = 0;
+  readonly source: object;
+  readonly target: Target;
+  readonly entries: readonly (readonly [Key, unknown])[];
+  readonly depth: number;
+  constructor(source: object, target: Target, entries: readonly (readonly [Key, unknown])[], depth: number) {
+    this.source = source;
+    this.target = target;
+    this.entries = entries;
+    this.depth = depth;
+  }
+}
+
+function read(object: object, key: PropertyKey): unknown {
+  try {
+    return (object as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return unreadable;
+  }
+}
+
+/** A URL with its password and its sensitive query parameters censored (the censor left readable). */
+function censorUrl(url: URL, settings: RedactSettings): string {
+  const marker = "keel-redacted-marker";
+  const copy = new URL(url.href);
+  if (copy.password !== "") copy.password = marker;
+  for (const name of new Set(copy.searchParams.keys())) {
+    if (settings.isSensitive(name)) copy.searchParams.set(name, marker);
+  }
+  return copy.href.replaceAll(marker, settings.censor);
+}
+
+// Only strings that look like a URL with credentials or a query are parsed: most log strings are not URLs.
+// Anchored, with no nested quantifier: linear in the string's length.
+const credentialedUrl = /^[a-z][a-z0-9+.-]*:\/\/[^\s]*[@?]/i;
+
+/** Key/value pairs of a Map, Headers, URLSearchParams or FormData; a repeated key collects its values. */
+function pairsOf(collection: { entries(): Iterable<readonly [unknown, unknown]> }): [Key, unknown][] {
+  const grouped = new Map<string, unknown[]>();
+  for (const [key, value] of collection.entries()) {
+    const name = typeof key === "string" ? key : String(key);
+    const values = grouped.get(name);
+    if (values === undefined) grouped.set(name, [value]);
+    else values.push(value);
+  }
+  return [...grouped].map(([name, values]) => [name, values.length === 1 ? values[0] : values]);
+}
+
+function isEntryCollection(value: object): value is { entries(): Iterable<readonly [unknown, unknown]> } {
+  return (
+    value instanceof Map ||
+    (typeof (value as { entries?: unknown }).entries === "function" &&
+      typeof (value as { get?: unknown }).get === "function" &&
+      Symbol.iterator in value)
+  );
+}
+
+function errorEntries(error: Error): [Key, unknown][] {
+  const entries: [Key, unknown][] = [
+    ["name", read(error, "name")],
+    ["message", read(error, "message")],
+  ];
+  for (const key of Object.keys(error))
+    if (key !== "name" && key !== "message") entries.push([key, read(error, key)]);
+  for (const key of ["cause", "errors"]) {
+    if (Object.hasOwn(error, key) && !Object.keys(error).includes(key)) entries.push([key, read(error, key)]);
+  }
+  return entries;
+}
+
+/**
+ * A redacted deep copy, built without recursion (any depth, with `maxDepth: Infinity` too) in time linear
+ * in the input's size. It never throws: a getter that throws, a revoked Proxy or an iterator that fails
+ * gives `"[unreadable]"` in that one place, and the rest is kept.
+ */
+export function copyRedacted(root: unknown, settings: RedactSettings): unknown {
+  const ancestors = new Set<object>();
+
+  /** A finished value, or a Frame whose entries still have to be copied. */
+  function start(value: unknown, depth: number, viaJson: boolean): unknown {
+    try {
+      if (value === unreadable) return UNREADABLE;
+      if (typeof value === "string") {
+        return credentialedUrl.test(value) && URL.canParse(value)
+          ? censorUrl(new URL(value), settings)
+          : value;
+      }
+      if (typeof value !== "object" || value === null) return value;
+      if (isSecret(value)) return settings.censor;
+      if (ancestors.has(value)) return "[circular]";
+      if (depth >= settings.maxDepth) return "[too deep]";
+      if (value instanceof Date || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+      if (value instanceof URL) return censorUrl(value, settings);
+      if (Array.isArray(value)) {
+        const entries: [Key, unknown][] = [];
+        for (let index = 0; index < value.length; index++) entries.push([index, read(value, index)]);
+        return new Frame(value, [], entries, depth);
+      }
+      if (value instanceof Set)
+        return new Frame(
+          value,
+          [],
+          [...value].map((item, index) => [index, item]),
+          depth,
+        );
+      if (value instanceof Error) return new Frame(value, {}, errorEntries(value), depth);
+      if (isEntryCollection(value)) return new Frame(value, {}, pairsOf(value), depth);
+      // What JSON.stringify would print of it (a Decimal, a Temporal value, a class with toJSON), redacted.
+      if (!viaJson && typeof (value as { toJSON?: unknown }).toJSON === "function") {
+        return start((value as { toJSON(): unknown }).toJSON(), depth, true);
+      }
+      return new Frame(
+        value,
+        {},
+        Object.keys(value).map((key) => [key, read(value, key)]),
+        depth,
+      );
+    } catch {
+      return UNREADABLE;
+    }
+  }
+
+  const first = start(root, 0, false);
+  if (!(first instanceof Frame))
+    return first === UNREADABLE && typeof root === "object" && root !== null ? {} : first;
+  const stack: Frame[] = [first];
+  ancestors.add(first.source);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    const entry = frame.entries[frame.next++];
+    if (entry === undefined) {
+      stack.pop();
+      ancestors.delete(frame.source);
+      continue;
+    }
+    const [key, value] = entry;
+    const copied =
+      typeof key === "string" && settings.isSensitive(key)
+        ? settings.censor
+        : start(value, frame.depth + 1, false);
+    const output = copied instanceof Frame ? copied.target : copied;
+    if (Array.isArray(frame.target)) frame.target.push(output);
+    else setOwn(frame.target, String(key), output);
+    if (copied instanceof Frame) {
+      stack.push(copied);
+      ancestors.add(copied.source);
+    }
+  }
+  return first.target;
+}

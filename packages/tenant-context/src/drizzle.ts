@@ -1,0 +1,58 @@
+/**
+ * @module
+ * `@keel/tenant-context/drizzle`: tenant transactions on Drizzle ORM, over any of its PostgreSQL drivers
+ * (tested on node-postgres and PGlite). For the self-check, use the entry of the driver underneath.
+ */
+import { sql } from "drizzle-orm";
+import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
+import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
+import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
+
+export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
+
+/** What the adapter needs of a Drizzle transaction: `execute`. */
+export interface DrizzleExecutor {
+  execute(query: ReturnType<typeof sql>): PromiseLike<unknown>;
+}
+
+/** What the adapter needs of a Drizzle database: `transaction`, which commits or rolls back for it. */
+export interface DrizzleLike<Tx extends DrizzleExecutor> {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Makes `withTenant(work)` on Drizzle: `db.transaction`, `select set_config(setting, tenantId, true)`, then
+ * `work(tx)` with Drizzle's typed transaction; it commits, or rolls back when `work` throws or returns an
+ * `err` Result.
+ *
+ * @example
+ * ```ts no-run
+ * import { PGlite } from "@electric-sql/pglite";
+ * import { createTenantContext } from "@keel/tenant-context";
+ * import { createTenantTransaction } from "@keel/tenant-context/drizzle";
+ * import { sql } from "drizzle-orm";
+ * import { drizzle } from "drizzle-orm/pglite";
+ *
+ * const client = new PGlite();
+ * const db = drizzle({ client });
+ * const tenants = createTenantContext<{ id: string }>();
+ * const withTenant = createTenantTransaction(db, { context: tenants });
+ * const rows = await tenants.run({ id: "acme" }, () =>
+ *   withTenant((tx) => tx.execute(sql`select current_setting('app.tenant_id') as id`)),
+ * );
+ * console.assert(rows.rows[0]?.id === "acme");
+ * await client.close();
+ * ```
+ */
+export function createTenantTransaction<Tx extends DrizzleExecutor>(
+  db: DrizzleLike<Tx>,
+  options: TenantTransactionOptions,
+): TenantTransaction<Tx> {
+  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
+  const driver = {
+    transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
+    setTenant: (tx: Tx, name: string, tenantId: string) =>
+      Promise.resolve(tx.execute(sql`select set_config(${name}, ${tenantId}, true)`)),
+  };
+  return (work) => runTenantTransaction(driver, options.context, setting, work);
+}

@@ -1,0 +1,81 @@
+/**
+ * @module
+ * `@keel/tenant-context/hono`: resolve the tenant of each request and run the rest of the chain inside it,
+ * with the tenant typed on `c.var.tenant`.
+ */
+import { createProblemMapper, type ProblemMapper } from "@keel/result";
+import type { Context, MiddlewareHandler } from "hono";
+import type { TenantContext, TenantLike } from "./tenant-context.ts";
+import { type TenantResolutionError, tenantProblemStatuses } from "./tenant-errors.ts";
+import type { TenantResolver } from "./tenant-resolver.ts";
+import type { Claims } from "./tenant-sources.ts";
+
+/** The Hono environment the middleware adds: `c.var.tenant`. */
+export interface TenantEnv<Tenant> {
+  Variables: { tenant: Tenant };
+}
+
+/** Options for {@link tenantMiddleware}. */
+export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
+  /** The service's tenant context: the rest of the chain runs inside the resolved tenant. */
+  readonly context: TenantContext<Tenant>;
+  /** From {@link createTenantResolver}. */
+  readonly resolve: TenantResolver<Tenant>;
+  /** The verified claims of the request, when a source reads one (e.g. `(c) => c.get("jwtPayload")`). */
+  readonly claims?: (c: Context) => Claims | undefined;
+  /**
+   * Answers a resolution failure. Defaults to an RFC 9457 problem from a mapper of `tenantProblemStatuses`
+   * (400, 403 or 404, with no tenant id in it); pass yours to share its `typeBase` and logging.
+   */
+  readonly problems?: ProblemMapper<TenantResolutionError["_tag"]>;
+}
+
+/**
+ * Hono middleware: resolves the request's tenant, answers a problem when it cannot, and otherwise runs the
+ * rest of the chain inside the tenant (`context.current()` works in every handler and in what they start)
+ * with the tenant on `c.var.tenant`. With Hono's `requestId()` middleware before it, the request id rides
+ * along, so `context.logFields()` gives both ids to any logger.
+ *
+ * @example
+ * ```ts
+ * import { err, ok } from "@keel/result";
+ * import { createTenantContext, createTenantResolver, fromHeader, TenantNotFound } from "@keel/tenant-context";
+ * import { tenantMiddleware } from "@keel/tenant-context/hono";
+ * import { Hono } from "hono";
+ * import * as z from "zod";
+ *
+ * const tenants = createTenantContext<{ id: string }>();
+ * const resolve = createTenantResolver({
+ *   sources: [fromHeader("x-tenant-id")],
+ *   id: z.string().regex(/^[a-z]+$/),
+ *   lookup: (id) => (id === "acme" ? ok({ id }) : err(new TenantNotFound())),
+ * });
+ * const app = new Hono()
+ *   .use(tenantMiddleware({ context: tenants, resolve }))
+ *   .get("/whoami", (c) => c.json({ tenant: c.var.tenant.id, same: tenants.currentOrThrow().id }));
+ *
+ * const response = await app.request("/whoami", { headers: { "x-tenant-id": "acme" } });
+ * console.assert((await response.json()).same === "acme");
+ * console.assert((await app.request("/whoami", { headers: { "x-tenant-id": "nope" } })).status === 404);
+ * ```
+ */
+export function tenantMiddleware<Tenant extends TenantLike>(
+  options: TenantMiddlewareOptions<Tenant>,
+): MiddlewareHandler<TenantEnv<Tenant>> {
+  const { context, resolve, claims } = options;
+  const problems = options.problems ?? createProblemMapper({ statuses: tenantProblemStatuses });
+  return async (c, next) => {
+    const tenant = await resolve(c.req.raw, claims?.(c));
+    if (tenant.isErr()) {
+      const problem = problems.toProblem(tenant.error, { instance: new URL(c.req.url).pathname });
+      return c.body(JSON.stringify(problem), problem.status as 400, {
+        "content-type": "application/problem+json",
+      });
+    }
+    c.set("tenant", tenant.value);
+    // Hono's requestId() middleware, when used before this one, puts the id on c.var.requestId.
+    const requestId: unknown = c.get("requestId" as never);
+    await context.run(tenant.value, next, typeof requestId === "string" ? { requestId } : {});
+    return undefined;
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * `@keel/tenant-context/postgres`: tenant transactions and the row-level security self-check on
+ * postgres.js (`postgres`), which also runs on Bun, Deno and Workers.
+ */
+import type { Result } from "@keel/result";
+import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
+import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
+import {
+  checkRowLevelSecurity as check,
+  type RlsCheckOptions,
+  type RlsNotEnforced,
+  type RlsReport,
+} from "./rls-check.ts";
+import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
+
+export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
+
+/** What the adapter needs of a postgres.js `sql` (or transaction): `unsafe` with parameters. */
+export interface PostgresQueryable {
+  unsafe(query: string, parameters?: never[]): PromiseLike<readonly Record<string, unknown>[]>;
+}
+
+/** What the adapter needs of a postgres.js `sql`: `begin`, which commits or rolls back for it. */
+export interface PostgresLike<Tx extends PostgresQueryable> {
+  begin<T>(work: (tx: Tx) => Promise<T>): PromiseLike<unknown>;
+}
+
+/**
+ * Makes `withTenant(work)` on postgres.js: `sql.begin`, `select set_config(setting, tenantId, true)`, then
+ * `work(tx)`; postgres.js commits, or rolls back when `work` throws, and so does an `err` Result. Name the
+ * transaction type to keep postgres.js's tagged template inside `work` (TypeScript cannot infer it through
+ * the overloaded `begin`): `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
+ *
+ * @example
+ * ```ts no-run
+ * import { createTenantContext } from "@keel/tenant-context";
+ * import { createTenantTransaction } from "@keel/tenant-context/postgres";
+ * import postgres from "postgres";
+ *
+ * const tenants = createTenantContext<{ id: string }>();
+ * const sql = postgres(process.env.DATABASE_URL ?? "");
+ * const withTenant = createTenantTransaction<postgres.TransactionSql>(sql, { context: tenants });
+ * const rows = await tenants.run({ id: "acme" }, () => withTenant((tx) => tx`select * from tasks`));
+ * ```
+ */
+export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQueryable>(
+  sql: PostgresLike<Tx>,
+  options: TenantTransactionOptions,
+): TenantTransaction<Tx> {
+  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
+  const driver = {
+    transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
+      Promise.resolve(sql.begin(body)) as Promise<T>,
+    setTenant: (tx: Tx, name: string, tenantId: string) =>
+      Promise.resolve(tx.unsafe("select set_config($1, $2, true)", [name, tenantId] as never[])),
+  };
+  return (work) => runTenantTransaction(driver, options.context, setting, work);
+}
+
+/**
+ * The row-level security self-check (`checkRowLevelSecurity` of the main entry) for a postgres.js `sql`:
+ * run it at start-up, connected as the service's role.
+ *
+ * @example
+ * ```ts no-run
+ * import { checkRowLevelSecurity } from "@keel/tenant-context/postgres";
+ * import postgres from "postgres";
+ *
+ * const report = await checkRowLevelSecurity(postgres(process.env.DATABASE_URL ?? ""));
+ * if (report.isErr()) throw report.error; // names every problem
+ * ```
+ */
+export function checkRowLevelSecurity(
+  sql: PostgresQueryable,
+  options?: RlsCheckOptions,
+): Promise<Result<RlsReport, RlsNotEnforced>> {
+  return check(async (text, params) => await sql.unsafe(text, [...params] as never[]), options);
+}

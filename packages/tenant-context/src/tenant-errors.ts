@@ -1,0 +1,162 @@
+/**
+ * @module
+ * The expected failures of tenant-scoped code, as tagged errors. None carries the tenant id a request asked
+ * for: a problem response built from them never names another tenant.
+ */
+import { TaggedError, type TaggedErrorClass } from "@keel/result";
+
+// Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const NoTenantBase: TaggedErrorClass<"NoTenant"> = /* @__PURE__ */ TaggedError("NoTenant");
+const TenantMissingBase: TaggedErrorClass<"TenantMissing"> = /* @__PURE__ */ TaggedError("TenantMissing");
+const TenantInvalidBase: TaggedErrorClass<"TenantInvalid"> = /* @__PURE__ */ TaggedError("TenantInvalid");
+const TenantConflictBase: TaggedErrorClass<"TenantConflict"> = /* @__PURE__ */ TaggedError("TenantConflict");
+const TenantNotFoundBase: TaggedErrorClass<"TenantNotFound"> = /* @__PURE__ */ TaggedError("TenantNotFound");
+const TenantSuspendedBase: TaggedErrorClass<"TenantSuspended"> =
+  /* @__PURE__ */ TaggedError("TenantSuspended");
+const CrossTenantAccessBase: TaggedErrorClass<"CrossTenantAccess"> =
+  /* @__PURE__ */ TaggedError("CrossTenantAccess");
+
+/**
+ * Code that needs a tenant ran outside one.
+ *
+ * @example
+ * ```ts
+ * import { NoTenant } from "@keel/tenant-context";
+ * console.assert(new NoTenant()._tag === "NoTenant");
+ * ```
+ */
+export class NoTenant extends NoTenantBase {
+  constructor() {
+    super({ message: "No tenant: this code must run inside a tenant" });
+  }
+}
+
+/**
+ * The request named no tenant in any configured source.
+ *
+ * @example
+ * ```ts
+ * import { TenantMissing } from "@keel/tenant-context";
+ * console.assert(new TenantMissing()._tag === "TenantMissing");
+ * ```
+ */
+export class TenantMissing extends TenantMissingBase {
+  constructor() {
+    super({ message: "The request names no tenant" });
+  }
+}
+
+/**
+ * A source gave a tenant id that is not valid (it failed the id schema). The id itself is not kept.
+ *
+ * @example
+ * ```ts
+ * import { TenantInvalid } from "@keel/tenant-context";
+ * console.assert(new TenantInvalid({ source: "header x-tenant-id" }).source === "header x-tenant-id");
+ * ```
+ */
+export class TenantInvalid extends TenantInvalidBase<{ readonly source: string }> {
+  constructor(fields: { source: string }) {
+    super({ ...fields, message: `The tenant id from ${fields.source} is not valid` });
+  }
+}
+
+/**
+ * Two sources named different tenants (the header says A, the token says B): the request is refused.
+ *
+ * @example
+ * ```ts
+ * import { TenantConflict } from "@keel/tenant-context";
+ * const error = new TenantConflict({ sources: ["header x-tenant-id", "claim tid"] });
+ * console.assert(error.sources.length === 2);
+ * ```
+ */
+export class TenantConflict extends TenantConflictBase<{ readonly sources: readonly string[] }> {
+  constructor(fields: { sources: readonly string[] }) {
+    super({ ...fields, message: `The request names different tenants in ${fields.sources.join(" and ")}` });
+  }
+}
+
+/**
+ * The lookup knows no tenant with this id. Return it from your `lookup`.
+ *
+ * @example
+ * ```ts
+ * import { TenantNotFound } from "@keel/tenant-context";
+ * console.assert(new TenantNotFound().message === "No such tenant");
+ * ```
+ */
+export class TenantNotFound extends TenantNotFoundBase {
+  constructor() {
+    super({ message: "No such tenant" });
+  }
+}
+
+/**
+ * The tenant exists but may not be served (suspended, unpaid, deleted). Return it from your `lookup`.
+ *
+ * @example
+ * ```ts
+ * import { TenantSuspended } from "@keel/tenant-context";
+ * console.assert(new TenantSuspended()._tag === "TenantSuspended");
+ * ```
+ */
+export class TenantSuspended extends TenantSuspendedBase {
+  constructor() {
+    super({ message: "This tenant is suspended" });
+  }
+}
+
+/**
+ * A record belongs to another tenant than the current one. Neither tenant's id is kept.
+ *
+ * @example
+ * ```ts
+ * import { CrossTenantAccess } from "@keel/tenant-context";
+ * console.assert(new CrossTenantAccess()._tag === "CrossTenantAccess");
+ * ```
+ */
+export class CrossTenantAccess extends CrossTenantAccessBase {
+  constructor() {
+    super({ message: "The record belongs to another tenant" });
+  }
+}
+
+/** Every error a request's tenant resolution can end with. */
+export type TenantResolutionError =
+  | TenantMissing
+  | TenantInvalid
+  | TenantConflict
+  | TenantNotFound
+  | TenantSuspended;
+
+/**
+ * The status of every tenant error, ready to spread into `createProblemMapper`'s `statuses`. A missing or
+ * malformed tenant is the client's mistake (400); disagreeing sources, a suspended tenant or another
+ * tenant's record are refused (403); an unknown tenant is 404; `NoTenant` is a bug (a generic 500).
+ *
+ * @example
+ * ```ts
+ * import { createProblemMapper } from "@keel/result";
+ * import { TenantNotFound, tenantProblemStatuses } from "@keel/tenant-context";
+ * const problems = createProblemMapper({ statuses: { ...tenantProblemStatuses } });
+ * console.assert(problems.toResponse(new TenantNotFound()).status === 404);
+ * ```
+ */
+export const tenantProblemStatuses: {
+  readonly TenantMissing: 400;
+  readonly TenantInvalid: 400;
+  readonly TenantConflict: 403;
+  readonly TenantNotFound: 404;
+  readonly TenantSuspended: 403;
+  readonly CrossTenantAccess: 403;
+  readonly NoTenant: "unexpected";
+} = {
+  TenantMissing: 400,
+  TenantInvalid: 400,
+  TenantConflict: 403,
+  TenantNotFound: 404,
+  TenantSuspended: 403,
+  CrossTenantAccess: 403,
+  NoTenant: "unexpected",
+};

@@ -1,0 +1,98 @@
+/**
+ * @module
+ * Background work for a tenant: the producer puts the current tenant into the job, and the consumer looks
+ * the tenant up again and runs the handler inside it, so the job's code sees `current()` as a request does.
+ */
+import { err, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
+import type { TenantContext, TenantLike } from "./tenant-context.ts";
+import type { TenantNotFound, TenantSuspended } from "./tenant-errors.ts";
+import type { LookupResult } from "./tenant-resolver.ts";
+
+/** A job's payload: the tenant it runs for, and its data. Plain JSON, for any queue. */
+export interface TenantJob<Data> {
+  readonly tenantId: string;
+  readonly data: Data;
+}
+
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+const InvalidTenantJobBase: TaggedErrorClass<"InvalidTenantJob"> =
+  /* @__PURE__ */ TaggedError("InvalidTenantJob");
+
+/**
+ * A job payload without a tenant id: not made by {@link tenantJob}.
+ *
+ * @example
+ * ```ts
+ * import { InvalidTenantJob } from "@keel/tenant-context";
+ * console.assert(new InvalidTenantJob()._tag === "InvalidTenantJob");
+ * ```
+ */
+export class InvalidTenantJob extends InvalidTenantJobBase {
+  constructor() {
+    super({ message: "The job names no tenant" });
+  }
+}
+
+/**
+ * The payload of a job for the current tenant. Throws `NoTenant` outside a tenant: a job must belong to one.
+ *
+ * @example
+ * ```ts
+ * import { createTenantContext, tenantJob } from "@keel/tenant-context";
+ * const tenants = createTenantContext<{ id: string }>();
+ * const job = tenants.run({ id: "acme" }, () => tenantJob(tenants, { invoiceId: 7 }));
+ * console.assert(job.tenantId === "acme" && job.data.invoiceId === 7);
+ * ```
+ */
+export function tenantJob<Data>(
+  context: Pick<TenantContext<TenantLike>, "currentOrThrow">,
+  data: Data,
+): TenantJob<Data> {
+  return { tenantId: context.currentOrThrow().id, data };
+}
+
+/** Options for {@link createTenantJobHandler}. */
+export interface TenantJobHandlerOptions<Tenant extends TenantLike, Data, R> {
+  /** The service's tenant context: the handler runs inside the job's tenant. */
+  readonly context: TenantContext<Tenant>;
+  /** Looks the tenant up again (it may have been suspended since the job was queued). */
+  readonly lookup: (tenantId: string) => LookupResult<Tenant>;
+  /** The job's work, run inside its tenant. */
+  readonly handle: (data: Data, tenant: Tenant) => R | Promise<R>;
+}
+
+/**
+ * Makes the consumer side: give it a job's payload (e.g. BullMQ's `job.data`); it checks the payload, looks
+ * the tenant up, and runs `handle` inside the tenant. An unknown or suspended tenant is an `err`, and the
+ * handler does not run.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "@keel/result";
+ * import { createTenantContext, createTenantJobHandler, tenantJob } from "@keel/tenant-context";
+ *
+ * const tenants = createTenantContext<{ id: string }>();
+ * const handle = createTenantJobHandler({
+ *   context: tenants,
+ *   lookup: (id) => ok({ id }),
+ *   handle: (data: { invoiceId: number }) => `${tenants.currentOrThrow().id}:${data.invoiceId}`,
+ * });
+ * const job = tenants.run({ id: "acme" }, () => tenantJob(tenants, { invoiceId: 7 }));
+ * const done = await handle(JSON.parse(JSON.stringify(job))); // as a queue delivers it
+ * console.assert(done.isOk() && done.value === "acme:7");
+ * ```
+ */
+export function createTenantJobHandler<Tenant extends TenantLike, Data, R>(
+  options: TenantJobHandlerOptions<Tenant, Data, R>,
+): (payload: unknown) => Promise<Result<R, InvalidTenantJob | TenantNotFound | TenantSuspended>> {
+  const { context, lookup, handle } = options;
+  return async (payload) => {
+    const job = payload as Partial<TenantJob<Data>> | null;
+    if (typeof job !== "object" || job === null || typeof job.tenantId !== "string" || job.tenantId === "") {
+      return err(new InvalidTenantJob());
+    }
+    const tenant = await lookup(job.tenantId);
+    if (tenant.isErr()) return err(tenant.error);
+    return ok(await context.run(tenant.value, () => handle(job.data as Data, tenant.value)));
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * @module
+ * From a request to its tenant: read every configured source, refuse when they disagree, validate the id,
+ * and look the tenant up. Every outcome is a `Result`; hostile input never throws.
+ */
+import { err, fromSchema, ok, type Result, type ResultAsync } from "@keel/result";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { TtlCache } from "./_internal/ttl-cache.ts";
+import type { TenantLike } from "./tenant-context.ts";
+import {
+  TenantConflict,
+  TenantInvalid,
+  TenantMissing,
+  type TenantNotFound,
+  type TenantResolutionError,
+  type TenantSuspended,
+} from "./tenant-errors.ts";
+import type { Claims, TenantSource } from "./tenant-sources.ts";
+
+/** What a lookup may return: a `Result`, a `ResultAsync` or a promise of a `Result`. */
+export type LookupResult<Tenant> =
+  | Result<Tenant, TenantNotFound | TenantSuspended>
+  | ResultAsync<Tenant, TenantNotFound | TenantSuspended>
+  | Promise<Result<Tenant, TenantNotFound | TenantSuspended>>;
+
+/** Options for {@link createTenantResolver}. */
+export interface TenantResolverOptions<
+  Tenant extends TenantLike,
+  Id extends StandardSchemaV1<unknown, string>,
+> {
+  /** Where the request may name its tenant. Every source is read; two that disagree refuse the request. */
+  readonly sources: readonly [TenantSource, ...TenantSource[]];
+  /** Validates the raw id, e.g. `@keel/brand`'s `TenantId` or a Zod schema. Its output is what `lookup` gets. */
+  readonly id: Id;
+  /** Finds the tenant: `TenantNotFound` for an unknown id, `TenantSuspended` for one that may not be served. */
+  readonly lookup: (id: StandardSchemaV1.InferOutput<Id>) => LookupResult<Tenant>;
+  /**
+   * Keep found tenants for `ttlMs`, at most `maxEntries` of them (least recently used out first). Only
+   * tenants found are kept: unknown ids are looked up every time, so random ids cannot evict real tenants,
+   * and a suspension takes effect within `ttlMs`.
+   */
+  readonly cache?: { readonly ttlMs: number; readonly maxEntries: number; readonly now?: () => number };
+}
+
+/** Resolves a request's tenant; made once by {@link createTenantResolver}. */
+export type TenantResolver<Tenant> = (
+  request: Request,
+  claims?: Claims,
+) => Promise<Result<Tenant, TenantResolutionError>>;
+
+/**
+ * Builds, once, the function that finds a request's tenant. Pass verified token claims when a source reads
+ * one. A problem built from its errors never names a tenant (spread `tenantProblemStatuses` into your
+ * problem mapper).
+ *
+ * @example
+ * ```ts
+ * import { err, ok } from "@keel/result";
+ * import { createTenantResolver, fromClaim, fromHeader, TenantNotFound } from "@keel/tenant-context";
+ * import * as z from "zod";
+ *
+ * const tenants = new Map([["acme", { id: "acme", name: "Acme" }]]);
+ * const resolve = createTenantResolver({
+ *   sources: [fromHeader("x-tenant-id"), fromClaim("tid")],
+ *   id: z.string().regex(/^[a-z0-9-]{1,63}$/),
+ *   lookup: (id) => {
+ *     const tenant = tenants.get(id);
+ *     return tenant === undefined ? err(new TenantNotFound()) : ok(tenant);
+ *   },
+ * });
+ *
+ * const request = new Request("https://api.example.com/", { headers: { "x-tenant-id": "acme" } });
+ * const found = await resolve(request, { tid: "acme" });
+ * console.assert(found.isOk() && found.value.name === "Acme");
+ * const forged = await resolve(request, { tid: "globex" }); // header and token disagree
+ * console.assert(forged.isErr() && forged.error._tag === "TenantConflict");
+ * ```
+ */
+export function createTenantResolver<Tenant extends TenantLike, Id extends StandardSchemaV1<unknown, string>>(
+  options: TenantResolverOptions<Tenant, Id>,
+): TenantResolver<Tenant> {
+  const { sources, lookup } = options;
+  if (sources.length === 0) throw new TypeError("createTenantResolver: give at least one source");
+  const validateId = fromSchema(options.id);
+  const cache = options.cache === undefined ? undefined : new TtlCache<Tenant>(options.cache);
+
+  function readId(request: Request, claims: Claims | undefined): Result<string, TenantResolutionError> {
+    let found: { readonly id: string; readonly source: string } | undefined;
+    for (const source of sources) {
+      const raw = source.read(request, claims);
+      if (raw === undefined) continue;
+      const valid = validateId(raw);
+      if (valid.isErr()) return err(new TenantInvalid({ source: source.name }));
+      // Compared after validation, so "Acme" and "acme" agree when the id schema normalises case.
+      if (found !== undefined && found.id !== valid.value) {
+        return err(new TenantConflict({ sources: [found.source, source.name] }));
+      }
+      found ??= { id: valid.value, source: source.name };
+    }
+    return found === undefined ? err(new TenantMissing()) : ok(found.id);
+  }
+
+  return async (request, claims) => {
+    const id = readId(request, claims);
+    if (id.isErr()) return err(id.error);
+    const cached = cache?.get(id.value);
+    if (cached !== undefined) return ok(cached);
+    const tenant = await lookup(id.value as StandardSchemaV1.InferOutput<Id>);
+    if (tenant.isOk()) cache?.set(id.value, tenant.value);
+    return tenant;
+  };
+}

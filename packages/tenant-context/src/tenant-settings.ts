@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Typed per-tenant settings and feature flags: loaded through your function, validated by a schema, cached
+ * per tenant with a TTL and a bound on entries, and read for the current tenant.
+ */
+import { err, fromSchema, ok, type Result, type ValidationError } from "@keel/result";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { TtlCache } from "./_internal/ttl-cache.ts";
+import type { TenantContext, TenantLike } from "./tenant-context.ts";
+import type { NoTenant } from "./tenant-errors.ts";
+
+/** Options for {@link createTenantSettings}. */
+export interface TenantSettingsOptions<S extends StandardSchemaV1> {
+  /** The service's tenant context: settings are read for its current tenant. */
+  readonly context: Pick<TenantContext<TenantLike>, "current">;
+  /** Validates what `load` returns; its output is the settings type. */
+  readonly schema: S;
+  /** Loads a tenant's raw settings (a row, a JSON document). A rejection reaches the caller as is. */
+  readonly load: (tenantId: string) => unknown;
+  /** How long valid settings are kept, in milliseconds. */
+  readonly ttlMs: number;
+  /** How many tenants' settings are kept at most (least recently used out first). */
+  readonly maxEntries: number;
+  /** The clock, for tests; defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** The current tenant's settings; made by {@link createTenantSettings}. */
+export interface TenantSettings<Settings> {
+  /** The current tenant's settings: cached, or loaded and validated (one load per tenant at a time). */
+  current(): Promise<Result<Settings, NoTenant | ValidationError>>;
+  /** Forgets a tenant's settings, e.g. after they changed. */
+  invalidate(tenantId: string): void;
+}
+
+/**
+ * Makes the settings reader of a service. Only valid settings are cached; concurrent reads for one tenant
+ * share one load.
+ *
+ * @example
+ * ```ts
+ * import { createTenantContext, createTenantSettings } from "@keel/tenant-context";
+ * import * as z from "zod";
+ *
+ * const tenants = createTenantContext<{ id: string }>();
+ * const rows: Record<string, unknown> = { acme: { plan: "pro", flags: { betaSearch: true } } };
+ * const settings = createTenantSettings({
+ *   context: tenants,
+ *   schema: z.object({ plan: z.enum(["free", "pro"]), flags: z.object({ betaSearch: z.boolean() }) }),
+ *   load: async (tenantId) => rows[tenantId],
+ *   ttlMs: 60_000,
+ *   maxEntries: 10_000,
+ * });
+ * const acme = await tenants.run({ id: "acme" }, () => settings.current());
+ * console.assert(acme.isOk() && acme.value.flags.betaSearch);
+ * ```
+ */
+export function createTenantSettings<S extends StandardSchemaV1>(
+  options: TenantSettingsOptions<S>,
+): TenantSettings<StandardSchemaV1.InferOutput<S>> {
+  type Settings = StandardSchemaV1.InferOutput<S>;
+  const validate = fromSchema(options.schema);
+  const cache = new TtlCache<Settings>(options);
+  const loading = new Map<string, Promise<Result<Settings, ValidationError>>>();
+
+  async function load(tenantId: string): Promise<Result<Settings, ValidationError>> {
+    const settings = validate(await options.load(tenantId));
+    if (settings.isOk()) cache.set(tenantId, settings.value);
+    return settings;
+  }
+
+  return {
+    async current() {
+      const tenant = options.context.current();
+      if (tenant.isErr()) return err(tenant.error);
+      const id = tenant.value.id;
+      const cached = cache.get(id);
+      if (cached !== undefined) return ok(cached);
+      let pending = loading.get(id);
+      if (pending === undefined) {
+        pending = load(id).finally(() => loading.delete(id));
+        loading.set(id, pending);
+      }
+      return pending;
+    },
+    invalidate(tenantId) {
+      cache.delete(tenantId);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * @module
+ * Where a request names its tenant: a header, a subdomain of a configured base domain, a path prefix, or a
+ * claim of a token your auth code has already verified. A source only reads; it never throws, and it gives
+ * `undefined` when the request does not use it.
+ */
+import { normaliseHostname, parseUrl, subdomainOf } from "./_internal/hostname.ts";
+
+/** Verified token claims, handed in by your auth middleware (tenant-context does no JWT work itself). */
+export type Claims = Readonly<Record<string, unknown>>;
+
+/** One place a request can name its tenant. */
+export interface TenantSource {
+  /** Names the source in errors, e.g. `"header x-tenant-id"`. Never the value. */
+  readonly name: string;
+  /** The raw tenant id this request gives, or `undefined` when it gives none here. */
+  read(request: Request, claims: Claims | undefined): string | undefined;
+}
+
+const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MAX_ID_LENGTH = 256;
+
+const nonEmpty = (value: string | undefined | null): string | undefined =>
+  value === undefined || value === null || value === "" || value.length > MAX_ID_LENGTH ? undefined : value;
+
+/**
+ * The tenant id in a request header, e.g. `x-tenant-id`. Only for services behind a gateway that sets it,
+ * or combined with a verified claim (two sources that disagree refuse the request).
+ *
+ * @example
+ * ```ts
+ * import { fromHeader } from "@keel/tenant-context";
+ * const source = fromHeader("x-tenant-id");
+ * const request = new Request("https://api.example.com/", { headers: { "x-tenant-id": "acme" } });
+ * console.assert(source.read(request, undefined) === "acme");
+ * ```
+ */
+export function fromHeader(header: string): TenantSource {
+  if (!token.test(header)) throw new TypeError(`fromHeader: "${header}" is not a header name`);
+  return { name: `header ${header.toLowerCase()}`, read: (request) => nonEmpty(request.headers.get(header)) };
+}
+
+/**
+ * The tenant as the one label in front of `baseDomain`: `acme.example.com` names `acme`. The host is read
+ * from the request URL (lower-cased, IDN in punycode, port and userinfo gone) and a trailing dot is
+ * ignored. `evil-example.com`, `a.b.example.com` and `a.example.com.evil.net` name no tenant.
+ *
+ * @example
+ * ```ts
+ * import { fromSubdomain } from "@keel/tenant-context";
+ * const source = fromSubdomain({ baseDomain: "example.com" });
+ * console.assert(source.read(new Request("https://ACME.example.com./x"), undefined) === "acme");
+ * console.assert(source.read(new Request("https://acme.example.com.evil.net/"), undefined) === undefined);
+ * ```
+ */
+export function fromSubdomain(options: { readonly baseDomain: string }): TenantSource {
+  const base = normaliseHostname(options.baseDomain);
+  if (base === undefined || !base.includes(".")) {
+    throw new TypeError(`fromSubdomain: baseDomain "${options.baseDomain}" is not a domain like example.com`);
+  }
+  return {
+    name: `subdomain of ${base}`,
+    read(request) {
+      const url = parseUrl(request.url);
+      return url === undefined ? undefined : subdomainOf(url.hostname, base);
+    },
+  };
+}
+
+/**
+ * The first path segment after `prefix`: with `prefix: "/t/"`, `/t/acme/projects` names `acme`. The
+ * segment is taken as written (no percent-decoding); your id schema decides whether it is valid.
+ *
+ * @example
+ * ```ts
+ * import { fromPathPrefix } from "@keel/tenant-context";
+ * const source = fromPathPrefix({ prefix: "/t/" });
+ * console.assert(source.read(new Request("https://api.example.com/t/acme/projects"), undefined) === "acme");
+ * ```
+ */
+export function fromPathPrefix(options: { readonly prefix: string }): TenantSource {
+  const { prefix } = options;
+  if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+    throw new TypeError(`fromPathPrefix: prefix "${prefix}" must start and end with "/"`);
+  }
+  return {
+    name: `path ${prefix}`,
+    read(request) {
+      const url = parseUrl(request.url);
+      if (url === undefined || !url.pathname.startsWith(prefix)) return undefined;
+      const end = url.pathname.indexOf("/", prefix.length);
+      return nonEmpty(url.pathname.slice(prefix.length, end === -1 ? undefined : end));
+    },
+  };
+}
+
+/**
+ * A claim of a verified token, e.g. `tid`: pass the claims your auth middleware verified to the resolver.
+ * Only an own string property counts.
+ *
+ * @example
+ * ```ts
+ * import { fromClaim } from "@keel/tenant-context";
+ * const source = fromClaim("tid");
+ * console.assert(source.read(new Request("https://api.example.com/"), { tid: "acme" }) === "acme");
+ * ```
+ */
+export function fromClaim(claim: string): TenantSource {
+  return {
+    name: `claim ${claim}`,
+    read(_request, claims) {
+      if (claims === undefined || !Object.hasOwn(claims, claim)) return undefined;
+      const value = claims[claim];
+      return typeof value === "string" ? nonEmpty(value) : undefined;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * @module
+ * What every driver entry (`/pg`, `/postgres`, `/pglite`, `/drizzle`) shares: its options and the shape of
+ * the tenant transaction it makes.
+ */
+import type { TenantContext, TenantLike } from "./tenant-context.ts";
+
+/** Options for each driver's `createTenantTransaction`. */
+export interface TenantTransactionOptions {
+  /** The service's tenant context: each transaction runs for its current tenant. */
+  readonly context: Pick<TenantContext<TenantLike>, "currentOrThrow">;
+  /** The setting the policies read (see `tenantPolicySql`); defaults to `app.tenant_id`. */
+  readonly setting?: string;
+}
+
+/**
+ * Runs `work` in a transaction for the current tenant: the transaction first sets the tenant setting
+ * (transaction-local), commits when `work` resolves, and rolls back when it throws or returns an `err`
+ * Result (returned as it is). Outside a tenant it throws `NoTenant`.
+ */
+export type TenantTransaction<Tx> = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;

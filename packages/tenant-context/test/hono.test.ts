@@ -1,0 +1,89 @@
+import { err, ok } from "@keel/result";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { tenantMiddleware } from "../src/hono.ts";
+import {
+  createTenantContext,
+  createTenantResolver,
+  fromClaim,
+  fromHeader,
+  TenantNotFound,
+  TenantSuspended,
+} from "../src/index.ts";
+
+interface Tenant {
+  readonly id: string;
+  readonly name: string;
+}
+const rows = [
+  { tenantId: "acme", title: "Acme roadmap" },
+  { tenantId: "globex", title: "Globex secret plan" },
+];
+const tenants = createTenantContext<Tenant>();
+const resolve = createTenantResolver({
+  sources: [fromHeader("x-tenant-id"), fromClaim("tid")],
+  id: z.string().regex(/^[a-z]{1,20}$/),
+  lookup: (id) => {
+    if (id === "suspended") return err(new TenantSuspended());
+    return id === "acme" || id === "globex" ? ok({ id, name: id.toUpperCase() }) : err(new TenantNotFound());
+  },
+});
+
+// Stands in for an auth middleware that verified a token: the claims come from a header in this test.
+const app = new Hono<{ Variables: { claims?: Record<string, unknown> } }>()
+  .use(async (c, next) => {
+    const token = c.req.header("x-test-claims");
+    if (token !== undefined) c.set("claims", JSON.parse(token));
+    await next();
+  })
+  .use(tenantMiddleware({ context: tenants, resolve, claims: (c) => c.get("claims") }))
+  .get("/rows", async (c) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const tenant = tenants.currentOrThrow();
+    return c.json({ name: c.var.tenant.name, rows: rows.filter((row) => row.tenantId === tenant.id) });
+  });
+
+const get = (headers: Record<string, string>) => app.request("/rows", { headers });
+
+describe("tenantMiddleware()", () => {
+  it("runs the handler inside the tenant, typed on c.var.tenant", async () => {
+    const response = await get({ "x-tenant-id": "acme" });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      name: "ACME",
+      rows: [{ tenantId: "acme", title: "Acme roadmap" }],
+    });
+  });
+
+  it.each([
+    ["no tenant", {}, 400, "Bad Request"],
+    ["an invalid id", { "x-tenant-id": "Robert'); DROP" }, 400, "Bad Request"],
+    ["an unknown tenant", { "x-tenant-id": "umbrella" }, 404, "Not Found"],
+    ["a suspended tenant", { "x-tenant-id": "suspended" }, 403, "Forbidden"],
+    [
+      "a header that disagrees with the token",
+      { "x-tenant-id": "globex", "x-test-claims": '{"tid":"acme"}' },
+      403,
+      "Forbidden",
+    ],
+  ])("answers %s with a problem that names no tenant", async (_, headers, status, title) => {
+    const response = await get(headers as Record<string, string>);
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const body = await response.text();
+    expect(JSON.parse(body)).toMatchObject({ status, title });
+    expect(body).not.toMatch(/acme|globex|umbrella|DROP/i);
+  });
+
+  it("keeps 200 concurrent requests of two tenants apart", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => get({ "x-tenant-id": i % 2 === 0 ? "acme" : "globex" })),
+    );
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    bodies.forEach((body, i) => {
+      const id = i % 2 === 0 ? "acme" : "globex";
+      expect(body.rows.every((row: { tenantId: string }) => row.tenantId === id)).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,229 @@
+import { err, ok } from "@keel/result";
+import { runtime } from "@keel/testing";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenantTransaction as drizzleTransaction } from "../src/drizzle.ts";
+import { createTenantContext, NoTenant, tenantPolicySql } from "../src/index.ts";
+import { checkRowLevelSecurity, createTenantTransaction } from "../src/pg.ts";
+import {
+  checkRowLevelSecurity as checkPostgresJs,
+  createTenantTransaction as postgresJsTransaction,
+} from "../src/postgres.ts";
+import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
+
+const tenants = createTenantContext<{ id: string }>();
+const acme = { id: "acme" };
+const globex = { id: "globex" };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// On the workerd leg pg connects through Workers' TCP sockets (pg-cloudflare), whose socket leaves an
+// unhandled rejection when a pool closes: vitest counts that as a failure of the file.
+describe.skipIf(runtime === "workerd")(
+  "row-level security on the real PostgreSQL (skipped on workerd: pg-cloudflare rejects unhandled when a pool closes)",
+  () => {
+    let fixture: PostgresFixture;
+    let pool: pg.Pool;
+    let projects: string;
+
+    beforeAll(async () => {
+      fixture = await createPostgresFixture();
+      pool = new pg.Pool({ connectionString: fixture.appUrl, max: 2 });
+      projects = `${fixture.schema}.projects`;
+    }, 60_000);
+
+    afterAll(async () => {
+      await pool?.end();
+      await fixture?.drop();
+    });
+
+    type Row = { tenant_id: string; name: string };
+
+    describe("createTenantTransaction() on pg against the real PostgreSQL", () => {
+      it("shows a tenant its own rows only, and a query outside a tenant transaction sees no rows", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        const rows = await tenants.run(acme, () =>
+          withTenant(
+            async (client) => (await client.query<Row>(`select tenant_id, name from ${projects}`)).rows,
+          ),
+        );
+        expect(rows.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+        expect((await pool.query(`select * from ${projects}`)).rows).toEqual([]);
+      });
+
+      it("refuses to write a row for another tenant (WITH CHECK)", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        await expect(
+          tenants.run(acme, () =>
+            withTenant((client) =>
+              client.query(`insert into ${projects} (tenant_id, name) values ('globex', 'x')`),
+            ),
+          ),
+        ).rejects.toThrow(/row-level security/);
+      });
+
+      it("throws NoTenant outside a tenant, before touching the database", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        await expect(withTenant(async () => 1)).rejects.toBeInstanceOf(NoTenant);
+      });
+
+      it("rolls back when the work returns an err Result, and returns it", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        const outcome = await tenants.run(acme, () =>
+          withTenant(async (client) => {
+            await client.query(`insert into ${projects} (tenant_id, name) values ('acme', 'rolled back')`);
+            return err("validation failed");
+          }),
+        );
+        expect(outcome.isErr()).toBe(true);
+        const names = await tenants.run(acme, () =>
+          withTenant(async (client) => (await client.query<Row>(`select name from ${projects}`)).rows),
+        );
+        expect(names.map((row) => row.name)).not.toContain("rolled back");
+      });
+
+      it("never leaves the setting on a pooled connection after commit or rollback", async () => {
+        const single = new pg.Pool({ connectionString: fixture.appUrl, max: 1 });
+        try {
+          const withTenant = createTenantTransaction<pg.PoolClient>(single, { context: tenants });
+          const setting = async () =>
+            (
+              await single.query<{ value: string | null }>(
+                "select current_setting('app.tenant_id', true) as value",
+              )
+            ).rows[0]?.value;
+          await tenants.run(acme, () => withTenant(async () => ok(1)));
+          expect(await setting()).toBeFalsy();
+          await expect(
+            tenants.run(acme, () =>
+              withTenant(async () => {
+                throw new Error("work failed");
+              }),
+            ),
+          ).rejects.toThrow("work failed");
+          expect(await setting()).toBeFalsy();
+          expect((await single.query(`select * from ${projects}`)).rows).toEqual([]);
+        } finally {
+          await single.end();
+        }
+      });
+
+      it("keeps 1,000 interleaved transactions of two tenants on a pool of 2 apart, with random awaits", {
+        timeout: 60_000,
+      }, async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        let leaked = 0;
+        let seen = 0;
+        await Promise.all(
+          Array.from({ length: 1000 }, (_, i) => {
+            const tenant = i % 2 === 0 ? acme : globex;
+            return tenants.run(tenant, () =>
+              withTenant(async (client) => {
+                await tick(i % 3);
+                const { rows } = await client.query<Row>(`select tenant_id, name from ${projects}`);
+                await tick((i * 7) % 2);
+                seen += rows.length;
+                leaked += rows.filter((row) => row.tenant_id !== tenant.id).length;
+              }),
+            );
+          }),
+        );
+        expect(leaked).toBe(0);
+        expect(seen).toBeGreaterThan(0);
+      });
+    });
+
+    describe("createTenantTransaction() on postgres.js and Drizzle (node-postgres) against the real PostgreSQL", () => {
+      it("postgres.js: a tenant sees its own rows only; rollback on err", async () => {
+        const client = postgres(fixture.appUrl, { max: 2, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction(client, { context: tenants });
+          const rows = await tenants.run(globex, () =>
+            withTenant(async (tx) => await tx.unsafe(`select name from ${projects}`)),
+          );
+          expect(rows.map((row) => row.name)).toEqual(["Globex secret plan"]);
+          const outcome = await tenants.run(globex, () =>
+            withTenant(async (tx) => {
+              await tx.unsafe(`insert into ${projects} (tenant_id, name) values ('globex', 'never')`);
+              return err("no");
+            }),
+          );
+          expect(outcome.isErr()).toBe(true);
+          const after = await tenants.run(globex, () =>
+            withTenant(async (tx) => await tx.unsafe(`select name from ${projects}`)),
+          );
+          expect(after.map((row) => row.name)).toEqual(["Globex secret plan"]);
+          expect((await checkPostgresJs(client, { schemas: [fixture.schema] })).isOk()).toBe(true);
+        } finally {
+          await client.end();
+        }
+      });
+
+      it("Drizzle on node-postgres: a tenant sees its own rows only", async () => {
+        const db = drizzle({ client: pool });
+        const withTenant = drizzleTransaction(db, { context: tenants });
+        const result = await tenants.run(acme, () =>
+          withTenant((tx) =>
+            tx.execute<{ name: string }>(sql.raw(`select name from ${projects} order by name`)),
+          ),
+        );
+        expect(result.rows.map((row) => row.name)).toEqual(["Acme launch", "Acme roadmap"]);
+      });
+    });
+
+    describe("checkRowLevelSecurity() against the real PostgreSQL", () => {
+      it("passes for the app role on the tenant tables", async () => {
+        const report = await checkRowLevelSecurity(pool, { schemas: [fixture.schema] });
+        expect(report._unsafeUnwrap().tables).toEqual([`${fixture.schema}.projects`]);
+      });
+
+      it("names every problem: superuser, missing FORCE, no policy, an open policy, owned tables, unsafe views", async () => {
+        const s = fixture.schema;
+        const { admin } = fixture;
+        await admin.query(`create table ${s}.no_force (tenant_id text)`);
+        await admin.query(`alter table ${s}.no_force enable row level security`);
+        await admin.query(
+          `create policy p on ${s}.no_force using (tenant_id = current_setting('app.tenant_id', true))`,
+        );
+        await admin.query(`create table ${s}.no_policy (tenant_id text)`);
+        await admin.query(`alter table ${s}.no_policy enable row level security, force row level security`);
+        await admin.query(`create table ${s}.open_policy (tenant_id text)`);
+        await admin.query(tenantPolicySql({ table: `${s}.open_policy` }));
+        await admin.query(`create policy everyone on ${s}.open_policy using (true)`);
+        await admin.query(`create table ${s}.owned (tenant_id text)`);
+        await admin.query(tenantPolicySql({ table: `${s}.owned` }));
+        await admin.query(`alter table ${s}.owned owner to ${fixture.role}`);
+        await admin.query(`create view ${s}.project_names as select name from ${s}.projects`);
+        await admin.query(
+          `create view ${s}.safe_names with (security_invoker = true) as select name from ${s}.projects`,
+        );
+        await admin.query(`create view ${s}.names_again as select * from ${s}.safe_names`);
+        await admin.query(
+          `create materialized view ${s}.project_count as select count(*) from ${s}.projects`,
+        );
+
+        const report = await checkRowLevelSecurity(pool, { schemas: [s] });
+        const problems = report._unsafeUnwrapErr().problems.join("\n");
+        expect(problems).toContain(`${s}.no_force: row-level security is not forced`);
+        expect(problems).toContain(`${s}.no_policy: has no policy`);
+        expect(problems).toContain(`${s}.open_policy: a permissive policy`);
+        expect(problems).toContain(`${s}.owned: owned by ${fixture.role}`);
+        expect(problems).toContain(`${s}.project_names: a view of tenant rows without security_invoker`);
+        expect(problems).toContain(`${s}.names_again: a view of tenant rows without security_invoker`);
+        expect(problems).not.toContain(`${s}.safe_names`);
+        expect(problems).toContain(`${s}.project_count: a materialized view`);
+        expect(problems).not.toContain(`${s}.projects:`);
+
+        const asAdmin = await checkRowLevelSecurity(fixture.admin, { schemas: [s] });
+        expect(asAdmin._unsafeUnwrapErr().problems.join("\n")).toMatch(/is a superuser/);
+
+        for (const name of ["no_force", "no_policy", "open_policy", "owned"])
+          await admin.query(`drop table ${s}.${name}`);
+        await admin.query(`drop view ${s}.names_again, ${s}.safe_names, ${s}.project_names`);
+        await admin.query(`drop materialized view ${s}.project_count`);
+      });
+    });
+  },
+);

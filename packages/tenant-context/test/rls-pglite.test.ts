@@ -1,0 +1,106 @@
+import { PGlite } from "@electric-sql/pglite";
+import { err } from "@keel/result";
+import { runtime } from "@keel/testing";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenantTransaction as drizzleTransaction } from "../src/drizzle.ts";
+import { createTenantContext, tenantPolicySql } from "../src/index.ts";
+import { checkRowLevelSecurity, createTenantTransaction } from "../src/pglite.ts";
+
+const tenants = createTenantContext<{ id: string }>();
+const acme = { id: "acme" };
+const globex = { id: "globex" };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type Row = { tenant_id: string; name: string };
+
+describe.skipIf(runtime === "workerd")(
+  "PGlite (skipped on workerd: it refuses to compile WebAssembly at run time)",
+  () => {
+    let db: PGlite;
+
+    beforeAll(async () => {
+      db = new PGlite();
+      await db.exec(`
+    create table projects (id serial primary key, tenant_id text not null, name text not null);
+    ${tenantPolicySql({ table: "projects" })}
+    insert into projects (tenant_id, name) values ('acme', 'Acme roadmap'), ('acme', 'Acme launch'), ('globex', 'Globex plan');
+    create role app nosuperuser nobypassrls;
+    grant select, insert, update, delete on projects to app;
+    grant usage on sequence projects_id_seq to app;
+    set role app;
+  `);
+    }, 60_000);
+
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    describe("createTenantTransaction() on PGlite", () => {
+      it("shows a tenant its own rows only, and nothing outside a tenant transaction", async () => {
+        const withTenant = createTenantTransaction(db, { context: tenants });
+        const rows = await tenants.run(globex, () =>
+          withTenant(async (tx) => (await tx.query<Row>("select tenant_id, name from projects")).rows),
+        );
+        expect(rows).toEqual([{ tenant_id: "globex", name: "Globex plan" }]);
+        expect((await db.query("select * from projects")).rows).toEqual([]);
+        const setting = await db.query<{ value: string | null }>(
+          "select current_setting('app.tenant_id', true) as value",
+        );
+        expect(setting.rows[0]?.value).toBeFalsy();
+      });
+
+      it("rolls back on an err Result and refuses another tenant's row", async () => {
+        const withTenant = createTenantTransaction(db, { context: tenants });
+        const outcome = await tenants.run(acme, () =>
+          withTenant(async (tx) => {
+            await tx.query("insert into projects (tenant_id, name) values ('acme', 'rolled back')");
+            return err("no");
+          }),
+        );
+        expect(outcome.isErr()).toBe(true);
+        await expect(
+          tenants.run(acme, () =>
+            withTenant((tx) => tx.query("insert into projects (tenant_id, name) values ('globex', 'x')")),
+          ),
+        ).rejects.toThrow(/row-level security/);
+        const names = await tenants.run(acme, () =>
+          withTenant(async (tx) => (await tx.query<Row>("select name from projects")).rows),
+        );
+        expect(names.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+      });
+
+      it("keeps 1,000 interleaved transactions of two tenants apart, with random awaits", {
+        timeout: 60_000,
+      }, async () => {
+        const withTenant = createTenantTransaction(db, { context: tenants });
+        let leaked = 0;
+        await Promise.all(
+          Array.from({ length: 1000 }, (_, i) => {
+            const tenant = i % 2 === 0 ? acme : globex;
+            return tenants.run(tenant, () =>
+              withTenant(async (tx) => {
+                await tick(i % 2);
+                const { rows } = await tx.query<Row>("select tenant_id from projects");
+                leaked += rows.filter((row) => row.tenant_id !== tenant.id).length;
+              }),
+            );
+          }),
+        );
+        expect(leaked).toBe(0);
+      });
+
+      it("works through Drizzle's PGlite driver", async () => {
+        const withTenant = drizzleTransaction(drizzle({ client: db }), { context: tenants });
+        const result = await tenants.run(acme, () =>
+          withTenant((tx) => tx.execute<{ name: string }>(sql`select name from projects order by name`)),
+        );
+        expect(result.rows.map((row) => row.name)).toEqual(["Acme launch", "Acme roadmap"]);
+      });
+
+      it("passes the self-check as the app role", async () => {
+        expect((await checkRowLevelSecurity(db))._unsafeUnwrap().tables).toEqual(["public.projects"]);
+      });
+    });
+  },
+);

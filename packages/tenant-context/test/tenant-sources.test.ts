@@ -1,0 +1,118 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fromClaim, fromHeader, fromPathPrefix, fromSubdomain } from "../src/index.ts";
+
+const at = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
+
+describe("fromSubdomain()", () => {
+  const source = fromSubdomain({ baseDomain: "Example.COM" });
+  const read = (url: string) => source.read(at(url), undefined);
+
+  it.each([
+    ["https://acme.example.com/", "acme"],
+    ["https://ACME.Example.com/", "acme"],
+    ["https://acme.example.com./", "acme"],
+    ["https://acme.example.com:8443/x", "acme"],
+    ["https://xn--bcher-kva.example.com/", "xn--bcher-kva"],
+    ["https://bücher.example.com/", "xn--bcher-kva"],
+  ])("reads %s as %j", (url, tenant) => {
+    expect(read(url)).toBe(tenant);
+  });
+
+  it.each([
+    "https://example.com/",
+    "https://evil-example.com/",
+    "https://acmeexample.com/",
+    "https://acme.example.com.evil.net/",
+    "https://a.b.example.com/",
+    "https://.example.com/",
+    "https://example.com.example.org/",
+    "https://acme.example.co/",
+    "https://127.0.0.1/",
+    "https://[::1]/",
+    "https://-acme.example.com/",
+  ])("names no tenant for %s", (url) => {
+    expect(read(url)).toBeUndefined();
+  });
+
+  it("handles a 10,000-label host without throwing", () => {
+    const host = `${"a.".repeat(10_000)}example.com`;
+    expect(source.read(new Request(`https://acme.example.com/`, { headers: { host } }), undefined)).toBe(
+      "acme",
+    );
+    expect(subdomainOfLongHost(host)).toBeUndefined();
+  });
+
+  it.each(["", "com", "exa mple.com", "example.com/x", "user@example.com", "example.com:80"])(
+    "refuses the base domain %j at set-up",
+    (baseDomain) => {
+      expect(() => fromSubdomain({ baseDomain })).toThrow(TypeError);
+    },
+  );
+
+  function subdomainOfLongHost(host: string): string | undefined {
+    try {
+      return source.read(new Request(`https://${host}/`), undefined);
+    } catch {
+      return "threw";
+    }
+  }
+});
+
+describe("fromHeader(), fromPathPrefix(), fromClaim()", () => {
+  it("reads a header, and treats an empty or oversized one as absent", () => {
+    const source = fromHeader("X-Tenant-Id");
+    expect(source.name).toBe("header x-tenant-id");
+    expect(source.read(at("https://a.test/", { "x-tenant-id": "acme" }), undefined)).toBe("acme");
+    expect(source.read(at("https://a.test/", { "x-tenant-id": "" }), undefined)).toBeUndefined();
+    expect(source.read(at("https://a.test/", { "x-tenant-id": "a".repeat(300) }), undefined)).toBeUndefined();
+    expect(() => fromHeader("bad header")).toThrow(TypeError);
+  });
+
+  it("reads the segment after a path prefix", () => {
+    const source = fromPathPrefix({ prefix: "/t/" });
+    expect(source.read(at("https://a.test/t/acme/projects/1"), undefined)).toBe("acme");
+    expect(source.read(at("https://a.test/t/acme"), undefined)).toBe("acme");
+    expect(source.read(at("https://a.test/t//x"), undefined)).toBeUndefined();
+    expect(source.read(at("https://a.test/tenants/acme"), undefined)).toBeUndefined();
+    expect(source.read(at("https://a.test/T/acme"), undefined)).toBeUndefined();
+    expect(() => fromPathPrefix({ prefix: "t/" })).toThrow(TypeError);
+  });
+
+  it("reads only an own string claim", () => {
+    const source = fromClaim("tid");
+    const request = at("https://a.test/");
+    expect(source.read(request, { tid: "acme" })).toBe("acme");
+    expect(source.read(request, { tid: 7 })).toBeUndefined();
+    expect(source.read(request, Object.create({ tid: "inherited" }))).toBeUndefined();
+    expect(source.read(request, undefined)).toBeUndefined();
+  });
+});
+
+describe("every source, on any input (fast-check)", () => {
+  const sources = [
+    fromHeader("x-tenant-id"),
+    fromSubdomain({ baseDomain: "example.com" }),
+    fromPathPrefix({ prefix: "/t/" }),
+    fromClaim("tid"),
+  ];
+
+  it("gives a string or undefined and never throws", { timeout: 60_000 }, () => {
+    const headerValue = fc.string({ maxLength: 300 }).filter((value) => /^[\t\x20-\x7e]*$/.test(value));
+    fc.assert(
+      fc.property(
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        headerValue,
+        fc.dictionary(fc.string(), fc.anything()),
+        (url, header, claims) => {
+          const request = new Request(url, { headers: { "x-tenant-id": header } });
+          for (const source of sources) {
+            const value = source.read(request, claims);
+            expect(value === undefined || typeof value === "string").toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
