@@ -1,10 +1,7 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
 export default defineConfig({
+  ...packageBuild,
   entry: ["src/index.ts", "src/hono.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
 });

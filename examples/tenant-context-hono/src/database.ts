@@ -8,7 +8,7 @@
 import {
   checkRowLevelSecurity,
   type SqlQuery,
-  type TenantContext,
+  type TenantTransactionOptions,
   tenantPolicySql,
 } from "@keel/tenant-context";
 import { createTenantTransaction } from "@keel/tenant-context/postgres";
@@ -63,7 +63,7 @@ export async function requireRowLevelSecurity(query: SqlQuery, schema: string): 
  * request that opened it, so nothing may be shared across requests. Elsewhere a pool is shared, as usual.
  */
 export async function openPostgres(
-  context: TenantContext<{ id: string }>,
+  context: TenantTransactionOptions["context"],
   settings: DatabaseSettings,
   options: { readonly perRequest?: boolean } = {},
 ): Promise<Database> {

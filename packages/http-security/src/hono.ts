@@ -1,10 +1,11 @@
 /**
  * @module
- * `@keel/http-security/hono`: secure headers, CORS and cross-origin (CSRF) protection as Hono middleware.
- * Refusals are RFC 9457 problems (403) from a `@keel/result` problem mapper, repeating nothing the client sent.
+ * `@keel/http-security/hono`: secure headers, CORS, cross-origin (CSRF) protection and body limits as Hono
+ * middleware. Refusals are RFC 9457 problems (403, 413, 415) from a `@keel/result` problem mapper, repeating nothing the client sent.
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
 import type { Context, MiddlewareHandler } from "hono";
+import { type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
 import { type Cors, type CorsOptions, createCors } from "./cors.ts";
 import { type CrossOriginProtectionOptions, createCrossOriginProtection } from "./csrf.ts";
 import {
@@ -13,7 +14,13 @@ import {
   type SecureHeaders,
   type SecureHeadersOptions,
 } from "./secure-headers.ts";
-import { type CorsError, type CrossOriginError, httpSecurityProblemStatuses } from "./security-errors.ts";
+import {
+  type BodyLimitError,
+  BodyTooLarge,
+  type CorsError,
+  type CrossOriginError,
+  httpSecurityProblemStatuses,
+} from "./security-errors.ts";
 
 /** The Hono environment {@link secureHeaders} adds: `c.var.cspNonce`, fresh for each request. */
 export interface SecureHeadersEnv {
@@ -171,6 +178,50 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler {
     const result = protection.check(c.req.raw);
     if (result.isErr()) return problemResponse(c, problems, result.error);
     await next();
+    return undefined;
+  };
+}
+
+/** Options for {@link bodyLimit}: those of {@link createBodyLimit}, and the mapper of a refusal. */
+export interface BodyLimitMiddlewareOptions extends BodyLimitOptions {
+  /** Answers a refused body; defaults to a mapper of `httpSecurityProblemStatuses` (413, 415). */
+  readonly problems?: ProblemMapper<BodyLimitError["_tag"]>;
+}
+
+/**
+ * Hono middleware: refuses a body over `maxBytes` with a 413 problem (up front by `Content-Length`, or while
+ * the handler reads it: the read fails, and whatever the handler answered is replaced by the 413) and,
+ * with `contentTypes`, a media type not listed with a 415 problem. See {@link createBodyLimit}.
+ *
+ * @example
+ * ```ts
+ * import { bodyLimit } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const app = new Hono()
+ *   .use(bodyLimit({ maxBytes: 1024, contentTypes: ["application/json"] }))
+ *   .post("/notes", async (c) => c.json(await c.req.json(), 201));
+ *
+ * const note = { method: "POST", headers: { "content-type": "application/json" } };
+ * console.assert((await app.request("/notes", { ...note, body: '{"text":"hi"}' })).status === 201);
+ * console.assert((await app.request("/notes", { ...note, body: JSON.stringify("x".repeat(2000)) })).status === 413);
+ * const form = await app.request("/notes", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+ * console.assert(form.status === 415);
+ * ```
+ */
+export function bodyLimit(options: BodyLimitMiddlewareOptions = {}): MiddlewareHandler {
+  const limit = createBodyLimit(options);
+  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  return async (c, next) => {
+    const result = limit.check(c.req.raw);
+    if (result.isErr()) return problemResponse(c, problems, result.error);
+    c.req.raw = result.value.request;
+    await next();
+    if (result.value.exceeded()) {
+      // Drop the handler's answer (often a 500 from the failed read) and its headers, then answer 413.
+      c.res = undefined as unknown as Response;
+      c.res = problemResponse(c, problems, new BodyTooLarge());
+    }
     return undefined;
   };
 }

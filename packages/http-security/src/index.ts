@@ -1,3 +1,4 @@
+export { type BodyLimit, type BodyLimitOptions, createBodyLimit, type LimitedRequest } from "./body-limit.ts";
 export { type Cors, type CorsOptions, createCors } from "./cors.ts";
 export {
   type CrossOriginProtection,
@@ -18,6 +19,8 @@ export {
   type SecureHeadersOptions,
 } from "./secure-headers.ts";
 export {
+  type BodyLimitError,
+  BodyTooLarge,
   type CorsError,
   CorsHeaderNotAllowed,
   CorsMethodNotAllowed,
@@ -26,4 +29,5 @@ export {
   CrossOriginRequest,
   CrossOriginRequestFromOldBrowser,
   httpSecurityProblemStatuses,
+  UnsupportedMediaType,
 } from "./security-errors.ts";

@@ -14,6 +14,9 @@ const CorsOriginNotAllowedBase: TaggedErrorClass<"CorsOriginNotAllowed"> =
   /* @__PURE__ */ TaggedError("CorsOriginNotAllowed");
 const CorsMethodNotAllowedBase: TaggedErrorClass<"CorsMethodNotAllowed"> =
   /* @__PURE__ */ TaggedError("CorsMethodNotAllowed");
+const BodyTooLargeBase: TaggedErrorClass<"BodyTooLarge"> = /* @__PURE__ */ TaggedError("BodyTooLarge");
+const UnsupportedMediaTypeBase: TaggedErrorClass<"UnsupportedMediaType"> =
+  /* @__PURE__ */ TaggedError("UnsupportedMediaType");
 const CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
   /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
 
@@ -94,6 +97,39 @@ export class CorsHeaderNotAllowed extends CorsHeaderNotAllowedBase {
   }
 }
 
+/**
+ * A request body over the configured byte limit (by its `Content-Length`, or counted as it was read).
+ *
+ * @example
+ * ```ts
+ * import { BodyTooLarge } from "@keel/http-security";
+ * console.assert(new BodyTooLarge()._tag === "BodyTooLarge");
+ * ```
+ */
+export class BodyTooLarge extends BodyTooLargeBase {
+  constructor() {
+    super({ message: "The request body is too large" });
+  }
+}
+
+/**
+ * A request body whose `Content-Type` is missing or not in the allow-list.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedMediaType } from "@keel/http-security";
+ * console.assert(new UnsupportedMediaType()._tag === "UnsupportedMediaType");
+ * ```
+ */
+export class UnsupportedMediaType extends UnsupportedMediaTypeBase {
+  constructor() {
+    super({ message: "The request body's media type is not accepted" });
+  }
+}
+
+/** Every error a body limit can end with. */
+export type BodyLimitError = BodyTooLarge | UnsupportedMediaType;
+
 /** Every error a CORS preflight check can end with. */
 export type CorsError = CorsOriginNotAllowed | CorsMethodNotAllowed | CorsHeaderNotAllowed;
 
@@ -102,7 +138,7 @@ export type CrossOriginError = CrossOriginRequest | CrossOriginRequestFromOldBro
 
 /**
  * The status of every error of this package, ready to spread into `createProblemMapper`'s `statuses`:
- * all are 403 Forbidden.
+ * 403 for CORS and cross-origin refusals, 413 for a body too large, 415 for a media type not accepted.
  *
  * @example
  * ```ts
@@ -118,10 +154,14 @@ export const httpSecurityProblemStatuses: {
   readonly CorsOriginNotAllowed: 403;
   readonly CorsMethodNotAllowed: 403;
   readonly CorsHeaderNotAllowed: 403;
+  readonly BodyTooLarge: 413;
+  readonly UnsupportedMediaType: 415;
 } = {
   CrossOriginRequest: 403,
   CrossOriginRequestFromOldBrowser: 403,
   CorsOriginNotAllowed: 403,
   CorsMethodNotAllowed: 403,
   CorsHeaderNotAllowed: 403,
+  BodyTooLarge: 413,
+  UnsupportedMediaType: 415,
 };

@@ -2,13 +2,14 @@
 // flag-free workerd. It imports the public specifiers only, exercises every entry point, and throws on failure.
 import {
   CrossOriginRequest,
+  createBodyLimit,
   createCors,
   createCrossOriginProtection,
   createCspNonce,
   createSecureHeaders,
   httpSecurityProblemStatuses,
 } from "@keel/http-security";
-import { cors, csrf, secureHeaders } from "@keel/http-security/hono";
+import { bodyLimit, cors, csrf, secureHeaders } from "@keel/http-security/hono";
 
 export default async function smoke() {
   const headers = new Headers({ "x-powered-by": "x" });
@@ -40,7 +41,24 @@ export default async function smoke() {
   if (!check.isErr() || !(check.error instanceof CrossOriginRequest)) throw new Error("csrf failed");
   if (httpSecurityProblemStatuses.CrossOriginRequest !== 403) throw new Error("statuses");
 
-  for (const middleware of [secureHeaders(), cors({ origin: ["https://a.example.com"] }), csrf()]) {
+  const limited = createBodyLimit({ maxBytes: 4 }).check(
+    new Request("https://api.example.com/", { method: "POST", body: "too long" }),
+  );
+  if (
+    !limited.isOk() ||
+    (await limited.value.request.text().then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new Error("body limit failed");
+
+  for (const middleware of [
+    secureHeaders(),
+    cors({ origin: ["https://a.example.com"] }),
+    csrf(),
+    bodyLimit(),
+  ]) {
     if (typeof middleware !== "function") throw new Error("hono entry");
   }
   return "ok";

@@ -8,6 +8,9 @@ import {
   type SecureHeadersOptions,
 } from "../src/index.ts";
 
+// 1,000 runs with 100 KB inputs take seconds on the slower legs (Bun, Deno run in parallel): not a time assertion.
+const PROPERTY_TIMEOUT = 120_000;
+
 const headersOf = (options?: SecureHeadersOptions, nonce?: string): Headers => {
   const headers = new Headers({ "X-Powered-By": "Express" });
   createSecureHeaders(options).apply(headers, nonce);
@@ -91,9 +94,8 @@ describe("createSecureHeaders() defaults", () => {
     expect(headers.get("permissions-policy")).toMatch(/camera=\(\).*fullscreen=\(self\)$/);
   });
 
-  it("applyTo copies an immutable response and keeps its status and body", async () => {
+  it("applyTo copies a response (immutable, as from Response.redirect on most runtimes) and keeps its status and body", async () => {
     const original = Response.redirect("https://example.com/next", 302);
-    expect(() => original.headers.set("x-a", "b")).toThrow();
     const copy = createSecureHeaders().applyTo(original);
     expect(copy.status).toBe(302);
     expect(copy.headers.get("location")).toBe("https://example.com/next");
@@ -325,32 +327,40 @@ describe("CSP validation properties", () => {
     .map(([text, separator]) => `${text}${separator}`.repeat(Math.ceil(100_000 / (text.length + 1))));
   const anyText = fc.oneof(fc.string({ maxLength: 200 }), big);
 
-  it("any source either is accepted as one token or is refused with a TypeError (never another error)", () => {
-    fc.assert(
-      fc.property(anyText, (source) => {
-        try {
-          const value =
-            new Map(csp({ "script-src": [source] }).entries()).get("Content-Security-Policy") ?? "";
-          // Accepted: it cannot have added a directive, a policy or a header line.
-          expect(value.split(";").length).toBe(
-            new Map(createSecureHeaders().entries()).get("Content-Security-Policy")?.split(";").length,
-          );
-          expect(/[,\r\n\s]/.test(source)).toBe(false);
-        } catch (error) {
-          expect(error).toBeInstanceOf(TypeError);
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it(
+    "any source either is accepted as one token or is refused with a TypeError (never another error)",
+    () => {
+      fc.assert(
+        fc.property(anyText, (source) => {
+          try {
+            const value =
+              new Map(csp({ "script-src": [source] }).entries()).get("Content-Security-Policy") ?? "";
+            // Accepted: it cannot have added a directive, a policy or a header line.
+            expect(value.split(";").length).toBe(
+              new Map(createSecureHeaders().entries()).get("Content-Security-Policy")?.split(";").length,
+            );
+            expect(/[,\r\n\s]/.test(source)).toBe(false);
+          } catch (error) {
+            expect(error).toBeInstanceOf(TypeError);
+          }
+        }),
+        { numRuns: 1000 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("any directive name outside CSP Level 3 is refused", () => {
-    fc.assert(
-      fc.property(anyText, (name) => {
-        fc.pre(!/^[a-z-]+$/.test(name));
-        expect(() => csp({ [name]: ["'self'"] } as CspDirectives)).toThrow(TypeError);
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it(
+    "any directive name outside CSP Level 3 is refused",
+    () => {
+      fc.assert(
+        fc.property(anyText, (name) => {
+          fc.pre(!/^[a-z-]+$/.test(name));
+          expect(() => csp({ [name]: ["'self'"] } as CspDirectives)).toThrow(TypeError);
+        }),
+        { numRuns: 1000 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -3,9 +3,9 @@
  * Combine an object of Results into a Result of an object, keeping every key's type.
  */
 
+import { defineField } from "./_internal/define-field.ts";
 import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
-import { defineField } from "./_internal/define-field.ts";
 
 type AnyResult = Result<unknown, unknown>;
 type ResultRecord = Readonly<Record<PropertyKey, ResultLike>>;

@@ -87,7 +87,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * console.assert(back.isErr() && back.error instanceof NotFound && back.error.id === "7");
  * ```
  */
-export function createResultDeserializer<S extends StandardSchemaV1, const Entries extends readonly ErrorEntry[]>(
+export function createResultDeserializer<
+  S extends StandardSchemaV1,
+  const Entries extends readonly ErrorEntry[],
+>(
   options: DeserializeOptions<S, Entries>,
 ): (
   input: unknown,

@@ -10,11 +10,11 @@ export {
   type OkRecord,
 } from "./combine.ts";
 export {
+  createResultDeserializer,
   DeserializeError,
   type DeserializeOptions,
   type ErrorEntry,
   type RegisteredErrorClass,
-  createResultDeserializer,
 } from "./deserialize.ts";
 export type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
 export { type ErrorHandlers, matchError } from "./match-error.ts";

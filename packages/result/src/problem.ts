@@ -132,7 +132,9 @@ const slug = (tag: string): string =>
 
 function normaliseTypeBase(typeBase: unknown): string {
   if (typeof typeBase !== "string" || !typeBaseScheme.test(typeBase) || !isUriReference(typeBase)) {
-    throw new RangeError(`createProblemMapper: typeBase must be an http(s), urn: or tag: URI, got "${String(typeBase)}"`);
+    throw new RangeError(
+      `createProblemMapper: typeBase must be an http(s), urn: or tag: URI, got "${String(typeBase)}"`,
+    );
   }
   return /[/#?=:]$/.test(typeBase) ? typeBase : `${typeBase}/`;
 }
@@ -144,7 +146,12 @@ function compileExpose(tag: string, expose: unknown): CompiledRule["expose"] {
     throw new RangeError(`createProblemMapper: expose for "${tag}" must be a list of field names or "all"`);
   }
   for (const field of expose) {
-    if (typeof field !== "string" || internalFields.has(field) || problemMembers.has(field) || errorMembers.has(field)) {
+    if (
+      typeof field !== "string" ||
+      internalFields.has(field) ||
+      problemMembers.has(field) ||
+      errorMembers.has(field)
+    ) {
       throw new RangeError(`createProblemMapper: "${tag}" cannot expose "${String(field)}"`);
     }
   }
@@ -159,7 +166,9 @@ function compile(tag: string, entry: unknown, typeBase: string | undefined): Com
     throw new RangeError(`createProblemMapper: status for "${tag}" must be an integer from 400 to 599`);
   }
   if (tag === "UnexpectedError") {
-    throw new RangeError('createProblemMapper: UnexpectedError is always a generic 500; map it to "unexpected"');
+    throw new RangeError(
+      'createProblemMapper: UnexpectedError is always a generic 500; map it to "unexpected"',
+    );
   }
   const type = own(rule, "type");
   if (type !== undefined && (typeof type !== "string" || !isUriReference(type))) {

@@ -2,8 +2,9 @@
  * @module
  * A JSON-safe form of `Result`, so a Result can cross an RPC or queue boundary.
  */
-import type { Result, ResultAsync } from "./neverthrow.ts";
+
 import { wireFields } from "./_internal/wire-data.ts";
+import type { Result, ResultAsync } from "./neverthrow.ts";
 
 /**
  * A serialised error: its tag, its message and its fields. Internal fields (`input`, `primary`, `cause`,

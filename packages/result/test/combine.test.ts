@@ -1,17 +1,9 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import {
-  combineObject,
-  combineObjectAsync,
-  combineObjectWithAllErrors,
-  combineObjectWithAllErrorsAsync,
-  err,
-  errAsync,
-  ok,
-  okAsync,
-  type Result,
-  type ResultAsync,
-  TaggedError,
-} from "../src/index.ts";
+import * as keel from "../src/index.ts";
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync, TaggedError } from "../src/index.ts";
+
+const { combineObject, combineObjectAsync, combineObjectWithAllErrors, combineObjectWithAllErrorsAsync } =
+  keel;
 
 class BadId extends TaggedError("BadId") {}
 class BadName extends TaggedError("BadName") {}
@@ -111,4 +103,3 @@ describe("combineObject*() with symbol keys", () => {
     expect(combined[key]).toBe("s");
   });
 });
-

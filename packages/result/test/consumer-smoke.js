@@ -2,10 +2,10 @@
 // flag-free workerd. It imports the public specifiers only, exercises every entry point, and throws on failure.
 import {
   createProblemMapper,
-  err,
-  matchError,
   createResultDeserializer,
+  err,
   fromJson,
+  matchError,
   serializeResult,
   TaggedError,
 } from "@keel/result";

@@ -1,11 +1,19 @@
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { validator } from "hono/validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { createResponder, problemOnError, resultHandler } from "../src/hono.ts";
-import { cors } from "hono/cors";
-import { createProblemMapper, err, errAsync, ok, okAsync, TaggedError, UnexpectedError } from "../src/index.ts";
+import {
+  createProblemMapper,
+  err,
+  errAsync,
+  ok,
+  okAsync,
+  TaggedError,
+  UnexpectedError,
+} from "../src/index.ts";
 
 class NotFound extends TaggedError("NotFound")<{ id: string }> {}
 

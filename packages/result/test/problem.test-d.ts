@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { createProblemMapper, err, type Result, TaggedError, UnexpectedError } from "../src/index.ts";
 import { createResponder } from "../src/hono.ts";
+import { createProblemMapper, err, type Result, TaggedError, UnexpectedError } from "../src/index.ts";
 
 class UserNotFound extends TaggedError("UserNotFound")<{ id: string }> {}
 class Banned extends TaggedError("Banned") {}

@@ -115,7 +115,10 @@ describe("createProblemMapper() never exposes internal carriers", () => {
   it("drops a ValidationError's opt-in input and a CleanupError's primary, even when exposing all fields", async () => {
     const { CleanupError } = await import("../src/index.ts");
     const mapper = createProblemMapper({
-      statuses: { ValidationError: { status: 422, expose: "all" }, CleanupError: { status: 500, expose: "all" } },
+      statuses: {
+        ValidationError: { status: 422, expose: "all" },
+        CleanupError: { status: 500, expose: "all" },
+      },
     });
     const invalid = new ValidationError({
       issues: [{ path: ["password"], message: "Too short" }],
@@ -333,7 +336,9 @@ describe("createProblemMapper() under hostile errors and options", () => {
     proto.expose = "all";
     proto.instance = "/polluted";
     try {
-      const problem = createProblemMapper({ statuses: { Holder: 404 } }).toProblem(new Holder({ id: "secret" }));
+      const problem = createProblemMapper({ statuses: { Holder: 404 } }).toProblem(
+        new Holder({ id: "secret" }),
+      );
       expect(problem).toEqual({ type: "about:blank", title: "Not Found", status: 404 });
     } finally {
       delete proto.expose;
@@ -367,10 +372,12 @@ describe("createProblemMapper() under hostile errors and options", () => {
     for (const statuses of bad) {
       expect(() => createProblemMapper({ statuses } as never)).toThrow(RangeError);
     }
-    expect(() => createProblemMapper({ statuses: { "\uD800": 400 }, typeBase: "https://e.example/" })).toThrow(
+    expect(() =>
+      createProblemMapper({ statuses: { "\uD800": 400 }, typeBase: "https://e.example/" }),
+    ).toThrow(RangeError);
+    expect(() => createProblemMapper({ statuses: {}, typeBase: "javascript:alert(1)//" })).toThrow(
       RangeError,
     );
-    expect(() => createProblemMapper({ statuses: {}, typeBase: "javascript:alert(1)//" })).toThrow(RangeError);
   });
 
   it("splits acronyms in titles and types", () => {
@@ -380,4 +387,3 @@ describe("createProblemMapper() under hostile errors and options", () => {
     expect(problem.title).toBe("HTTP Timeout");
   });
 });
-

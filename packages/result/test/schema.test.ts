@@ -64,7 +64,9 @@ describe("fromSchema() with Zod 4", () => {
 
   it("answers a schema that reports failure with no issue with an 'Invalid value' issue", () => {
     const empty = { "~standard": { version: 1 as const, vendor: "x", validate: () => ({ issues: [] }) } };
-    expect(fromSchema(empty)("x")._unsafeUnwrapErr().issues).toEqual([{ path: [], message: "Invalid value" }]);
+    expect(fromSchema(empty)("x")._unsafeUnwrapErr().issues).toEqual([
+      { path: [], message: "Invalid value" },
+    ]);
   });
 
   it("ignores includeInput inherited from a polluted Object.prototype", () => {
@@ -102,30 +104,37 @@ describe("fromSchema() with a synchronous schema that throws", () => {
   const secret = "sk_live_hunter2";
   const cases: [string, z.ZodType, unknown][] = [
     ["a transform calling JSON.parse on a bad value", z.string().transform((raw) => JSON.parse(raw)), secret],
-    ["a refine that throws with the value in its message", z.string().refine((raw) => {
-      throw new Error(`bad ${raw}`);
-    }), secret],
+    [
+      "a refine that throws with the value in its message",
+      z.string().refine((raw) => {
+        throw new Error(`bad ${raw}`);
+      }),
+      secret,
+    ],
     ["z.json() on 10,000-deep input", z.json(), deepArray(10_000, secret)],
     ["a z.lazy tree on 10,000-deep input", Tree(), deepTree(10_000, secret)],
   ];
 
-  it.each(cases)("turns %s into a value-free ValidationError and leaves no unhandled rejection", async (_, schema, input) => {
-    const watch = watchRejections();
-    try {
-      const parsed = fromSchema(schema)(input);
-      expect(parsed.isErr()).toBe(true);
-      const error = parsed._unsafeUnwrapErr();
-      expect(error).toBeInstanceOf(ValidationError);
-      expect(JSON.stringify({ issues: error.issues, message: error.message })).not.toContain(secret);
-      expect(error.cause).toBeUndefined();
-      await settle();
-      expect(watch.seen).toEqual([]);
-      // Still synchronous-throwing, not async: a second call is again a ValidationError, not a TypeError.
-      expect(fromSchema(schema)(input).isErr()).toBe(true);
-    } finally {
-      watch.stop();
-    }
-  });
+  it.each(cases)(
+    "turns %s into a value-free ValidationError and leaves no unhandled rejection",
+    async (_, schema, input) => {
+      const watch = watchRejections();
+      try {
+        const parsed = fromSchema(schema)(input);
+        expect(parsed.isErr()).toBe(true);
+        const error = parsed._unsafeUnwrapErr();
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(JSON.stringify({ issues: error.issues, message: error.message })).not.toContain(secret);
+        expect(error.cause).toBeUndefined();
+        await settle();
+        expect(watch.seen).toEqual([]);
+        // Still synchronous-throwing, not async: a second call is again a ValidationError, not a TypeError.
+        expect(fromSchema(schema)(input).isErr()).toBe(true);
+      } finally {
+        watch.stop();
+      }
+    },
+  );
 
   it("says the schema threw, and keeps what it threw as cause only with includeInput", () => {
     const schema = z.string().transform((raw) => JSON.parse(raw));

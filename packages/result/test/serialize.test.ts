@@ -3,12 +3,12 @@ import * as neverthrow from "neverthrow";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as z from "zod";
 import {
+  createResultDeserializer,
   DeserializeError,
   err,
   ok,
   okAsync,
   type Result,
-  createResultDeserializer,
   serializeResult,
   serializeResultAsync,
   TaggedError,
@@ -203,4 +203,3 @@ describe("hostile wire errors for classes that need fields", () => {
     expect(() => readAny(text)).not.toThrow();
   });
 });
-

@@ -92,4 +92,3 @@ describe("TaggedError() reserved fields", () => {
     expect((error as unknown as { ok: number }).ok).toBe(1);
   });
 });
-

@@ -4,8 +4,7 @@
  * (tested on node-postgres and PGlite). For the self-check, use the entry of the driver underneath.
  */
 import { sql } from "drizzle-orm";
-import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
-import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
+import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -48,11 +47,12 @@ export function createTenantTransaction<Tx extends DrizzleExecutor>(
   db: DrizzleLike<Tx>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
-  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
-  const driver = {
-    transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
-    setTenant: (tx: Tx, name: string, tenantId: string) =>
-      Promise.resolve(tx.execute(sql`select set_config(${name}, ${tenantId}, true)`)),
-  };
-  return (work) => runTenantTransaction(driver, options.context, setting, work);
+  return tenantTransactionOf(
+    {
+      transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
+      setTenant: (tx: Tx, name: string, tenantId: string) =>
+        Promise.resolve(tx.execute(sql`select set_config(${name}, ${tenantId}, true)`)),
+    },
+    options,
+  );
 }

@@ -25,7 +25,8 @@ export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
   readonly claims?: (c: Context) => Claims | undefined;
   /**
    * Answers a resolution failure. Defaults to an RFC 9457 problem from a mapper of `tenantProblemStatuses`
-   * (400, 403 or 404, with no tenant id in it); pass yours to share its `typeBase` and logging.
+   * (400, 401, 403 or 404, with no tenant id and no `instance` in it); pass yours to share its `typeBase`
+   * and logging.
    */
   readonly problems?: ProblemMapper<TenantResolutionError["_tag"]>;
 }
@@ -67,7 +68,8 @@ export function tenantMiddleware<Tenant extends TenantLike>(
   return async (c, next) => {
     const tenant = await resolve(c.req.raw, claims?.(c));
     if (tenant.isErr()) {
-      const problem = problems.toProblem(tenant.error, { instance: new URL(c.req.url).pathname });
+      // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source).
+      const problem = problems.toProblem(tenant.error);
       return c.body(JSON.stringify(problem), problem.status as 400, {
         "content-type": "application/problem+json",
       });

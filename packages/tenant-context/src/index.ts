@@ -1,5 +1,6 @@
 export {
   checkRowLevelSecurity,
+  type RlsCheck,
   type RlsCheckOptions,
   RlsNotEnforced,
   type RlsReport,
@@ -22,6 +23,7 @@ export {
   TenantNotFound,
   type TenantResolutionError,
   TenantSuspended,
+  TenantUnauthenticated,
   tenantProblemStatuses,
 } from "./tenant-errors.ts";
 export {

@@ -4,15 +4,8 @@
  * (`pg`), which also runs on Bun, Deno and Workers (over TCP sockets).
  */
 
-import type { Result } from "@keel/result";
-import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
-import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
-import {
-  checkRowLevelSecurity as check,
-  type RlsCheckOptions,
-  type RlsNotEnforced,
-  type RlsReport,
-} from "./rls-check.ts";
+import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -52,31 +45,32 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
   pool: PgPoolLike<Client>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Client> {
-  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
-  const driver = {
-    async transaction<T>(body: (tx: Client) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const result = await body(client);
-        await client.query("COMMIT");
-        return result;
-      } catch (thrown) {
+  return tenantTransactionOf(
+    {
+      async transaction<T>(body: (tx: Client) => Promise<T>): Promise<T> {
+        const client = await pool.connect();
+        let broken: Error | undefined;
         try {
-          await client.query("ROLLBACK");
-        } catch (rollbackError) {
-          broken = rollbackError instanceof Error ? rollbackError : new Error("ROLLBACK failed");
+          await client.query("BEGIN");
+          const result = await body(client);
+          await client.query("COMMIT");
+          return result;
+        } catch (thrown) {
+          try {
+            await client.query("ROLLBACK");
+          } catch (rollbackError) {
+            broken = rollbackError instanceof Error ? rollbackError : new Error("ROLLBACK failed");
+          }
+          throw thrown;
+        } finally {
+          client.release(broken);
         }
-        throw thrown;
-      } finally {
-        client.release(broken);
-      }
+      },
+      setTenant: (tx: Client, name: string, tenantId: string) =>
+        tx.query("select set_config($1, $2, true)", [name, tenantId]),
     },
-    setTenant: (tx: Client, name: string, tenantId: string) =>
-      tx.query("select set_config($1, $2, true)", [name, tenantId]),
-  };
-  return (work) => runTenantTransaction(driver, options.context, setting, work);
+    options,
+  );
 }
 
 /**
@@ -92,9 +86,5 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
  * if (report.isErr()) throw report.error; // names every problem
  * ```
  */
-export function checkRowLevelSecurity(
-  db: PgQueryable,
-  options?: RlsCheckOptions,
-): Promise<Result<RlsReport, RlsNotEnforced>> {
-  return check(async (text, params) => (await db.query(text, [...params])).rows, options);
-}
+export const checkRowLevelSecurity: RlsCheck<PgQueryable> = (db, options) =>
+  check(async (text, params) => (await db.query(text, [...params])).rows, options);

@@ -4,15 +4,8 @@
  * PostgreSQL in WebAssembly, in process: what a service uses where no server runs (a demo, a test, `npm
  * start`). Node, Bun and Deno; not workerd, which refuses to compile WebAssembly at run time.
  */
-import type { Result } from "@keel/result";
-import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
-import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
-import {
-  checkRowLevelSecurity as check,
-  type RlsCheckOptions,
-  type RlsNotEnforced,
-  type RlsReport,
-} from "./rls-check.ts";
+import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -51,13 +44,14 @@ export function createTenantTransaction<Tx extends PgliteQueryable>(
   db: PgliteLike<Tx>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
-  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
-  const driver = {
-    transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
-    setTenant: (tx: Tx, name: string, tenantId: string) =>
-      tx.query("select set_config($1, $2, true)", [name, tenantId]),
-  };
-  return (work) => runTenantTransaction(driver, options.context, setting, work);
+  return tenantTransactionOf(
+    {
+      transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
+      setTenant: (tx: Tx, name: string, tenantId: string) =>
+        tx.query("select set_config($1, $2, true)", [name, tenantId]),
+    },
+    options,
+  );
 }
 
 /**
@@ -75,12 +69,5 @@ export function createTenantTransaction<Tx extends PgliteQueryable>(
  * await db.close();
  * ```
  */
-export function checkRowLevelSecurity(
-  db: PgliteQueryable,
-  options?: RlsCheckOptions,
-): Promise<Result<RlsReport, RlsNotEnforced>> {
-  return check(
-    async (text, params) => (await db.query<Record<string, unknown>>(text, [...params])).rows,
-    options,
-  );
-}
+export const checkRowLevelSecurity: RlsCheck<PgliteQueryable> = (db, options) =>
+  check(async (text, params) => (await db.query<Record<string, unknown>>(text, [...params])).rows, options);

@@ -3,15 +3,8 @@
  * `@keel/tenant-context/postgres`: tenant transactions and the row-level security self-check on
  * postgres.js (`postgres`), which also runs on Bun, Deno and Workers.
  */
-import type { Result } from "@keel/result";
-import { checkSettingName, DEFAULT_SETTING } from "./_internal/sql-names.ts";
-import { runTenantTransaction } from "./_internal/tenant-transaction.ts";
-import {
-  checkRowLevelSecurity as check,
-  type RlsCheckOptions,
-  type RlsNotEnforced,
-  type RlsReport,
-} from "./rls-check.ts";
+import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -48,14 +41,15 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
   sql: PostgresLike<Tx>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
-  const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
-  const driver = {
-    transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
-      Promise.resolve(sql.begin(body)) as Promise<T>,
-    setTenant: (tx: Tx, name: string, tenantId: string) =>
-      Promise.resolve(tx.unsafe("select set_config($1, $2, true)", [name, tenantId] as never[])),
-  };
-  return (work) => runTenantTransaction(driver, options.context, setting, work);
+  return tenantTransactionOf(
+    {
+      transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
+        Promise.resolve(sql.begin(body)) as Promise<T>,
+      setTenant: (tx: Tx, name: string, tenantId: string) =>
+        Promise.resolve(tx.unsafe("select set_config($1, $2, true)", [name, tenantId] as never[])),
+    },
+    options,
+  );
 }
 
 /**
@@ -71,9 +65,5 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
  * if (report.isErr()) throw report.error; // names every problem
  * ```
  */
-export function checkRowLevelSecurity(
-  sql: PostgresQueryable,
-  options?: RlsCheckOptions,
-): Promise<Result<RlsReport, RlsNotEnforced>> {
-  return check(async (text, params) => await sql.unsafe(text, [...params] as never[]), options);
-}
+export const checkRowLevelSecurity: RlsCheck<PostgresQueryable> = (sql, options) =>
+  check(async (text, params) => await sql.unsafe(text, [...params] as never[]), options);

@@ -18,9 +18,17 @@ export interface RlsCheckOptions {
   readonly column?: string;
   /** The setting the policies must read; defaults to `app.tenant_id`. */
   readonly setting?: string;
-  /** Only look at tables in these schemas; by default every schema but PostgreSQL's own. */
+  /** Only look at tables and functions in these schemas; by default every schema but PostgreSQL's own. */
   readonly schemas?: readonly string[];
+  /**
+   * `SECURITY DEFINER` functions (`schema.name`) you reviewed: they filter by tenant themselves. Any other
+   * one the role may call is a problem, since it runs with its owner's rights.
+   */
+  readonly trustedFunctions?: readonly string[];
 }
+
+/** The self-check for one driver's client: what the driver entries (`/pg`, `/postgres`, `/pglite`) export. */
+export type RlsCheck<Db> = (db: Db, options?: RlsCheckOptions) => Promise<Result<RlsReport, RlsNotEnforced>>;
 
 /** What the check found: the tenant tables it checked, as `schema.table`. */
 export interface RlsReport {
@@ -49,29 +57,48 @@ export class RlsNotEnforced extends RlsNotEnforcedBase<{ readonly problems: read
 const roleSql =
   "select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user";
 
+// Roles the current one can become (SET ROLE) that bypass row-level security.
+const strongerRolesSql = `
+select r.rolname as name from pg_roles r
+where r.rolname <> current_user and pg_has_role(current_user, r.oid, 'MEMBER') and (r.rolsuper or r.rolbypassrls)
+order by r.rolname`;
+
+const systemSchemas =
+  "n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'";
+
+// SECURITY DEFINER functions the role may call, that another role owns, outside extensions.
+const definerFunctionsSql = `
+select n.nspname as schema, p.proname as name from pg_proc p
+join pg_namespace n on n.oid = p.pronamespace
+where p.prosecdef and ${systemSchemas}
+  and ($1::text[] is null or n.nspname = any($1::text[]))
+  and has_function_privilege(current_user, p.oid, 'EXECUTE')
+  and not pg_has_role(current_user, p.proowner, 'MEMBER')
+  and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+order by 1, 2`;
+
 // Every ordinary or partitioned table outside the system schemas that has the tenant column, with its
-// row-level security flags, whether the current role owns it (directly or through membership), and its
-// policies that apply to the current role but do not read the tenant setting (permissive policies are
-// OR-ed, so one `USING (true)` opens the table). `$2` is the LIKE pattern of the setting.
+// row-level security flags and whether the current role owns it (directly or through membership).
 const tablesSql = `
 select c.oid::bigint as oid, n.nspname as schema, c.relname as name,
        c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
-       pg_has_role(current_user, c.relowner, 'MEMBER') as owned,
-       (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies,
-       (select count(*) from pg_policy p
-         where p.polrelid = c.oid and p.polpermissive
-           and (p.polroles = '{0}' or exists (select 1 from unnest(p.polroles) r where pg_has_role(current_user, r, 'MEMBER')))
-           and (coalesce(pg_get_expr(p.polqual, p.polrelid), '') not like $2
-             or coalesce(pg_get_expr(p.polwithcheck, p.polrelid), pg_get_expr(p.polqual, p.polrelid), '') not like $2)
-       )::int as open_policies
+       pg_has_role(current_user, c.relowner, 'MEMBER') as owned
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'p')
-  and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
-  and ($3::text[] is null or n.nspname = any($3::text[]))
+where c.relkind in ('r', 'p') and ${systemSchemas}
+  and ($2::text[] is null or n.nspname = any($2::text[]))
   and exists (select 1 from pg_attribute a
               where a.attrelid = c.oid and a.attname = $1 and a.attnum > 0 and not a.attisdropped)
 order by n.nspname, c.relname`;
+
+// The policies of the given tables: permissive ones that apply to the current role are OR-ed, so each must
+// pin the tenant by itself.
+const policiesSql = `
+select p.polrelid::bigint as table_oid, p.polname as name, p.polpermissive as permissive,
+       pg_get_expr(p.polqual, p.polrelid) as using_expr, pg_get_expr(p.polwithcheck, p.polrelid) as check_expr,
+       (p.polroles = '{0}' or exists (select 1 from unnest(p.polroles) r where pg_has_role(current_user, r, 'MEMBER'))) as applies
+from pg_policy p
+where p.polrelid = any($1::oid[])`;
 
 // Views and materialized views that read any of the given relations, with their options.
 const viewsSql = `
@@ -84,6 +111,20 @@ join pg_namespace n on n.oid = v.relnamespace
 where d.classid = 'pg_rewrite'::regclass and d.refobjid = any($1::oid[])
   and v.oid <> d.refobjid and v.relkind in ('v', 'm')`;
 
+/**
+ * Whether a policy expression pins the tenant: `<column> = <something reading current_setting('<setting>')>`,
+ * possibly AND-ed with more, and no OR anywhere (an OR can open the table whatever the setting says).
+ */
+function pinsTenant(expression: string, column: string, setting: string): boolean {
+  const text = expression.replace(/^[\s(]+/, "");
+  const comparison = new RegExp(`^"?${column}"?\\s*=\\s*`);
+  return (
+    comparison.test(text) &&
+    text.includes(`current_setting('${setting}'`) &&
+    !/\bor\b/i.test(text.replace(/'[^']*'/g, "''"))
+  );
+}
+
 const invokerOptions = new Set([
   "security_invoker=true",
   "security_invoker=on",
@@ -94,11 +135,12 @@ const MAX_VIEW_DEPTH = 16;
 
 /**
  * Checks, for the role `query` connects as, that PostgreSQL enforces tenant isolation: the role is not a
- * superuser and has no `BYPASSRLS`; every table with the tenant column has row-level security enabled and
- * forced, is not owned by the role, has a policy, and has no permissive policy for the role that ignores
- * the tenant setting; and no view over a tenant table (directly or through other views) runs with its
- * owner's rights (`security_invoker` unset, or a materialized view). Run it at start-up and in CI, and
- * refuse to serve when it fails. The driver subpaths (`/pg`, `/postgres`, `/pglite`) take their own client.
+ * superuser, has no `BYPASSRLS` and cannot `SET ROLE` to a role that has; it may call no `SECURITY
+ * DEFINER` function you did not list as trusted; every table with the tenant column has row-level security
+ * enabled and forced, is not owned by the role, has a policy, and every permissive policy for the role pins
+ * the tenant column to the setting (`column = ...current_setting(...)`, no `OR`); and no view over a tenant
+ * table (directly or through other views) runs with its owner's rights (`security_invoker` unset, or a
+ * materialized view). Run it at start-up and in CI, and refuse to serve when it fails. The driver subpaths (`/pg`, `/postgres`, `/pglite`) take their own client.
  *
  * @example
  * ```ts no-run
@@ -117,6 +159,7 @@ export async function checkRowLevelSecurity(
   const column = options.column ?? "tenant_id";
   quoteIdentifier(column, "column");
   const setting = checkSettingName(options.setting ?? DEFAULT_SETTING);
+  const schemas = options.schemas?.map((schema) => quoteIdentifier(schema, "schema").slice(1, -1));
   const problems: string[] = [];
 
   const [role] = await query(roleSql, []);
@@ -124,15 +167,24 @@ export async function checkRowLevelSecurity(
   if (role?.rolsuper === true)
     problems.push(`role ${roleName} is a superuser, which bypasses row-level security`);
   if (role?.rolbypassrls === true) problems.push(`role ${roleName} has BYPASSRLS`);
+  for (const stronger of await query(strongerRolesSql, [])) {
+    problems.push(
+      `role ${roleName} can SET ROLE ${String(stronger.name)}, which bypasses row-level security`,
+    );
+  }
 
-  const settingPattern = `%current_setting('${setting.replaceAll("_", "\\_")}'%`;
-  const schemas = options.schemas?.map((schema) => quoteIdentifier(schema, "schema").slice(1, -1));
-  const tables = await query(tablesSql, [
-    column,
-    settingPattern,
-    schemas === undefined ? null : `{${schemas.join(",")}}`,
-  ]);
+  const schemaList = schemas === undefined ? null : `{${schemas.join(",")}}`;
+  const trusted = new Set(options.trustedFunctions ?? []);
+  for (const fn of await query(definerFunctionsSql, [schemaList])) {
+    const name = `${String(fn.schema)}.${String(fn.name)}`;
+    if (!trusted.has(name)) {
+      problems.push(`${name}(): SECURITY DEFINER runs with its owner's rights, around row-level security`);
+    }
+  }
+
+  const tables = await query(tablesSql, [column, schemaList]);
   if (tables.length === 0) problems.push(`no table has a "${column}" column: nothing is isolated`);
+  const policies = await query(policiesSql, [`{${tables.map((table) => String(table.oid)).join(",")}}`]);
   for (const table of tables) {
     const name = `${String(table.schema)}.${String(table.name)}`;
     if (table.enabled !== true) problems.push(`${name}: row-level security is not enabled`);
@@ -140,11 +192,22 @@ export async function checkRowLevelSecurity(
       problems.push(`${name}: row-level security is not forced (FORCE ROW LEVEL SECURITY)`);
     if (table.owned === true)
       problems.push(`${name}: owned by ${roleName}, which can turn row-level security off`);
-    if (Number(table.policies) === 0) problems.push(`${name}: has no policy`);
-    if (Number(table.open_policies) > 0) {
-      problems.push(
-        `${name}: a permissive policy for ${roleName} does not check current_setting('${setting}')`,
+    const own = policies.filter((policy) => String(policy.table_oid) === String(table.oid));
+    if (own.length === 0) problems.push(`${name}: has no policy`);
+    for (const policy of own.filter(
+      (candidate) => candidate.permissive === true && candidate.applies === true,
+    )) {
+      const expressions = [policy.using_expr, policy.check_expr].filter(
+        (expression): expression is string => typeof expression === "string",
       );
+      if (
+        expressions.length === 0 ||
+        !expressions.every((expression) => pinsTenant(expression, column, setting))
+      ) {
+        problems.push(
+          `${name}: permissive policy ${String(policy.name)} does not pin ${column} to current_setting('${setting}')`,
+        );
+      }
     }
   }
 

@@ -31,19 +31,22 @@ export interface TenantContext<Tenant extends TenantLike> {
    * promise combinators) sees it. Running inside the same tenant again is fine; inside another tenant it
    * throws a `TypeError` unless `allowSwitch` is set.
    */
-  run<R>(tenant: Tenant, fn: () => R, options?: RunOptions): R;
+  // A property, not a method: method parameters are checked bivariantly, which would let a context of a
+  // richer tenant type accept a narrower tenant.
+  readonly run: <R>(tenant: Tenant, fn: () => R, options?: RunOptions) => R;
   /** The current tenant, or `NoTenant` outside a run. */
   current(): Result<Tenant, NoTenant>;
   /** The current tenant; throws `NoTenant` outside a run. For code where running without one is a bug. */
   currentOrThrow(): Tenant;
   /**
-   * Binds `fn` to the tenant current now, so it runs inside it whenever it is called: for callbacks that
-   * a library calls later from elsewhere (an `EventEmitter` listener, a stream's `pull`).
+   * Binds `fn` to the tenant current now (or to no tenant, outside a run), so it runs inside it whenever it
+   * is called: for callbacks that a library calls later from elsewhere (an `EventEmitter` listener, a
+   * stream's `pull`).
    */
   bind<Args extends unknown[], R>(fn: (...args: Args) => R): (...args: Args) => R;
   /**
    * `record` when its tenant is the current one; otherwise `CrossTenantAccess` (or `NoTenant` outside a
-   * run). `tenantIdOf` reads the record's tenant id; by default its `tenantId` field.
+   * run). `tenantIdOf` reads the record's tenant id; by default its own `tenantId` field.
    */
   ensureOwned<R>(record: R, tenantIdOf?: (record: R) => unknown): Result<R, CrossTenantAccess | NoTenant>;
   /**
@@ -76,8 +79,11 @@ interface Store<Tenant> {
 // included, which encodeURIComponent throws on), so no two (tenant, parts) lists share a key.
 const escapePart = (part: string): string => part.replaceAll("%", "%25").replaceAll(":", "%3A");
 
+// An own `tenantId` only: a polluted Object.prototype must not give every record a tenant.
 const defaultTenantIdOf = (record: unknown): unknown =>
-  typeof record === "object" && record !== null ? (record as { tenantId?: unknown }).tenantId : undefined;
+  typeof record === "object" && record !== null && Object.hasOwn(record, "tenantId")
+    ? (record as { tenantId?: unknown }).tenantId
+    : undefined;
 
 /**
  * Makes the tenant context of a service. Make it once, at module level, and share it: every `run` and
@@ -97,7 +103,7 @@ const defaultTenantIdOf = (record: unknown): unknown =>
  * ```
  */
 export function createTenantContext<Tenant extends TenantLike>(): TenantContext<Tenant> {
-  const storage = new AsyncLocalStorage<Store<Tenant>>();
+  const storage = new AsyncLocalStorage<Store<Tenant> | undefined>();
 
   function current(): Result<Tenant, NoTenant> {
     const store = storage.getStore();
@@ -113,7 +119,8 @@ export function createTenantContext<Tenant extends TenantLike>(): TenantContext<
   return {
     run(tenant, fn, options = {}) {
       const outer = storage.getStore();
-      if (outer !== undefined && outer.tenant.id !== tenant.id && options.allowSwitch !== true) {
+      const allowSwitch = Object.hasOwn(options, "allowSwitch") && options.allowSwitch === true;
+      if (outer !== undefined && outer.tenant.id !== tenant.id && !allowSwitch) {
         throw new TypeError(
           "tenant-context: run() inside another tenant's run; pass { allowSwitch: true } if that is intended",
         );
@@ -124,8 +131,8 @@ export function createTenantContext<Tenant extends TenantLike>(): TenantContext<
     current,
     currentOrThrow,
     bind(fn) {
+      // Outside a run, bound to "no tenant": called later inside one, it still sees none.
       const store = storage.getStore();
-      if (store === undefined) return fn;
       return (...args) => storage.run(store, () => fn(...args));
     },
     ensureOwned(record, tenantIdOf = defaultTenantIdOf) {

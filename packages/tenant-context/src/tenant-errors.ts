@@ -8,6 +8,8 @@ import { TaggedError, type TaggedErrorClass } from "@keel/result";
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
 const NoTenantBase: TaggedErrorClass<"NoTenant"> = /* @__PURE__ */ TaggedError("NoTenant");
 const TenantMissingBase: TaggedErrorClass<"TenantMissing"> = /* @__PURE__ */ TaggedError("TenantMissing");
+const TenantUnauthenticatedBase: TaggedErrorClass<"TenantUnauthenticated"> =
+  /* @__PURE__ */ TaggedError("TenantUnauthenticated");
 const TenantInvalidBase: TaggedErrorClass<"TenantInvalid"> = /* @__PURE__ */ TaggedError("TenantInvalid");
 const TenantConflictBase: TaggedErrorClass<"TenantConflict"> = /* @__PURE__ */ TaggedError("TenantConflict");
 const TenantNotFoundBase: TaggedErrorClass<"TenantNotFound"> = /* @__PURE__ */ TaggedError("TenantNotFound");
@@ -43,6 +45,21 @@ export class NoTenant extends NoTenantBase {
 export class TenantMissing extends TenantMissingBase {
   constructor() {
     super({ message: "The request names no tenant" });
+  }
+}
+
+/**
+ * A required source (a verified claim) is missing: the request is not authenticated for any tenant.
+ *
+ * @example
+ * ```ts
+ * import { TenantUnauthenticated } from "@keel/tenant-context";
+ * console.assert(new TenantUnauthenticated({ source: "claim tid" }).source === "claim tid");
+ * ```
+ */
+export class TenantUnauthenticated extends TenantUnauthenticatedBase<{ readonly source: string }> {
+  constructor(fields: { source: string }) {
+    super({ ...fields, message: `The request has no ${fields.source}` });
   }
 }
 
@@ -125,6 +142,7 @@ export class CrossTenantAccess extends CrossTenantAccessBase {
 /** Every error a request's tenant resolution can end with. */
 export type TenantResolutionError =
   | TenantMissing
+  | TenantUnauthenticated
   | TenantInvalid
   | TenantConflict
   | TenantNotFound
@@ -132,8 +150,9 @@ export type TenantResolutionError =
 
 /**
  * The status of every tenant error, ready to spread into `createProblemMapper`'s `statuses`. A missing or
- * malformed tenant is the client's mistake (400); disagreeing sources, a suspended tenant or another
- * tenant's record are refused (403); an unknown tenant is 404; `NoTenant` is a bug (a generic 500).
+ * malformed tenant is the client's mistake (400); a missing required claim is 401; disagreeing sources, a
+ * suspended tenant or another tenant's record are refused (403); an unknown tenant is 404; `NoTenant` is a
+ * bug (a generic 500).
  *
  * @example
  * ```ts
@@ -145,6 +164,7 @@ export type TenantResolutionError =
  */
 export const tenantProblemStatuses: {
   readonly TenantMissing: 400;
+  readonly TenantUnauthenticated: 401;
   readonly TenantInvalid: 400;
   readonly TenantConflict: 403;
   readonly TenantNotFound: 404;
@@ -153,6 +173,7 @@ export const tenantProblemStatuses: {
   readonly NoTenant: "unexpected";
 } = {
   TenantMissing: 400,
+  TenantUnauthenticated: 401,
   TenantInvalid: 400,
   TenantConflict: 403,
   TenantNotFound: 404,

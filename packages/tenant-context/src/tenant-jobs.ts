@@ -3,7 +3,8 @@
  * Background work for a tenant: the producer puts the current tenant into the job, and the consumer looks
  * the tenant up again and runs the handler inside it, so the job's code sees `current()` as a request does.
  */
-import { err, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
+import { err, fromSchema, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 import type { TenantNotFound, TenantSuspended } from "./tenant-errors.ts";
 import type { LookupResult } from "./tenant-resolver.ts";
@@ -19,7 +20,8 @@ const InvalidTenantJobBase: TaggedErrorClass<"InvalidTenantJob"> =
   /* @__PURE__ */ TaggedError("InvalidTenantJob");
 
 /**
- * A job payload without a tenant id: not made by {@link tenantJob}.
+ * A job payload without a tenant id (not made by {@link tenantJob}), or whose data fails the handler's
+ * schema.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ const InvalidTenantJobBase: TaggedErrorClass<"InvalidTenantJob"> =
  */
 export class InvalidTenantJob extends InvalidTenantJobBase {
   constructor() {
-    super({ message: "The job names no tenant" });
+    super({ message: "The job names no tenant, or its data is not valid" });
   }
 }
 
@@ -53,6 +55,8 @@ export function tenantJob<Data>(
 
 /** Options for {@link createTenantJobHandler}. */
 export interface TenantJobHandlerOptions<Tenant extends TenantLike, Data, R> {
+  /** Validates the job's data before `handle` sees it (a queue delivers whatever was put in it). */
+  readonly data?: StandardSchemaV1<unknown, Data>;
   /** The service's tenant context: the handler runs inside the job's tenant. */
   readonly context: TenantContext<Tenant>;
   /** Looks the tenant up again (it may have been suspended since the job was queued). */
@@ -86,13 +90,16 @@ export function createTenantJobHandler<Tenant extends TenantLike, Data, R>(
   options: TenantJobHandlerOptions<Tenant, Data, R>,
 ): (payload: unknown) => Promise<Result<R, InvalidTenantJob | TenantNotFound | TenantSuspended>> {
   const { context, lookup, handle } = options;
+  const validateData = options.data === undefined ? undefined : fromSchema(options.data);
   return async (payload) => {
-    const job = payload as Partial<TenantJob<Data>> | null;
-    if (typeof job !== "object" || job === null || typeof job.tenantId !== "string" || job.tenantId === "") {
-      return err(new InvalidTenantJob());
-    }
-    const tenant = await lookup(job.tenantId);
+    if (typeof payload !== "object" || payload === null) return err(new InvalidTenantJob());
+    // Each field read once: a getter must not answer the check one thing and the lookup another.
+    const { tenantId, data } = payload as Partial<TenantJob<unknown>>;
+    if (typeof tenantId !== "string" || tenantId === "") return err(new InvalidTenantJob());
+    const checked = validateData === undefined ? ok(data as Data) : validateData(data);
+    if (checked.isErr()) return err(new InvalidTenantJob());
+    const tenant = await lookup(tenantId);
     if (tenant.isErr()) return err(tenant.error);
-    return ok(await context.run(tenant.value, () => handle(job.data as Data, tenant.value)));
+    return ok(await context.run(tenant.value, () => handle(checked.value, tenant.value)));
   };
 }

@@ -14,8 +14,12 @@ import {
   type TenantNotFound,
   type TenantResolutionError,
   type TenantSuspended,
+  TenantUnauthenticated,
 } from "./tenant-errors.ts";
 import type { Claims, TenantSource } from "./tenant-sources.ts";
+
+// Longer than any sane id: refused before the schema sees it.
+const MAX_ID_LENGTH = 256;
 
 /** What a lookup may return: a `Result`, a `ResultAsync` or a promise of a `Result`. */
 export type LookupResult<Tenant> =
@@ -84,13 +88,24 @@ export function createTenantResolver<Tenant extends TenantLike, Id extends Stand
   const validateId = fromSchema(options.id);
   const cache = options.cache === undefined ? undefined : new TtlCache<Tenant>(options.cache);
 
+  function read(source: TenantSource, request: Request, claims: Claims | undefined): string | undefined {
+    try {
+      return source.read(request, claims);
+    } catch {
+      return ""; // claims handed in as a throwing proxy: unusable, so refused below
+    }
+  }
+
   function readId(request: Request, claims: Claims | undefined): Result<string, TenantResolutionError> {
     let found: { readonly id: string; readonly source: string } | undefined;
     for (const source of sources) {
-      const raw = source.read(request, claims);
-      if (raw === undefined) continue;
-      const valid = validateId(raw);
-      if (valid.isErr()) return err(new TenantInvalid({ source: source.name }));
+      const raw = read(source, request, claims);
+      if (raw === undefined) {
+        if (source.required === true) return err(new TenantUnauthenticated({ source: source.name }));
+        continue;
+      }
+      const valid = raw === "" || raw.length > MAX_ID_LENGTH ? undefined : validateId(raw);
+      if (valid === undefined || valid.isErr()) return err(new TenantInvalid({ source: source.name }));
       // Compared after validation, so "Acme" and "acme" agree when the id schema normalises case.
       if (found !== undefined && found.id !== valid.value) {
         return err(new TenantConflict({ sources: [found.source, source.name] }));
@@ -100,13 +115,25 @@ export function createTenantResolver<Tenant extends TenantLike, Id extends Stand
     return found === undefined ? err(new TenantMissing()) : ok(found.id);
   }
 
+  // Concurrent requests for one tenant share one lookup.
+  const pending = new Map<string, Promise<Result<Tenant, TenantNotFound | TenantSuspended>>>();
+
+  async function find(id: string): Promise<Result<Tenant, TenantNotFound | TenantSuspended>> {
+    const tenant = await lookup(id as StandardSchemaV1.InferOutput<Id>);
+    if (tenant.isOk()) cache?.set(id, tenant.value);
+    return tenant;
+  }
+
   return async (request, claims) => {
     const id = readId(request, claims);
     if (id.isErr()) return err(id.error);
     const cached = cache?.get(id.value);
     if (cached !== undefined) return ok(cached);
-    const tenant = await lookup(id.value as StandardSchemaV1.InferOutput<Id>);
-    if (tenant.isOk()) cache?.set(id.value, tenant.value);
-    return tenant;
+    let lookingUp = pending.get(id.value);
+    if (lookingUp === undefined) {
+      lookingUp = find(id.value).finally(() => pending.delete(id.value));
+      pending.set(id.value, lookingUp);
+    }
+    return lookingUp;
   };
 }

@@ -29,7 +29,7 @@ export interface TenantSettingsOptions<S extends StandardSchemaV1> {
 export interface TenantSettings<Settings> {
   /** The current tenant's settings: cached, or loaded and validated (one load per tenant at a time). */
   current(): Promise<Result<Settings, NoTenant | ValidationError>>;
-  /** Forgets a tenant's settings, e.g. after they changed. */
+  /** Forgets a tenant's settings, e.g. after they changed; a load already running is not cached. */
   invalidate(tenantId: string): void;
 }
 
@@ -62,10 +62,14 @@ export function createTenantSettings<S extends StandardSchemaV1>(
   const validate = fromSchema(options.schema);
   const cache = new TtlCache<Settings>(options);
   const loading = new Map<string, Promise<Result<Settings, ValidationError>>>();
+  // Bumped by invalidate(): a load that started before it must not cache what it read.
+  const generations = new Map<string, number>();
 
   async function load(tenantId: string): Promise<Result<Settings, ValidationError>> {
+    const generation = generations.get(tenantId) ?? 0;
     const settings = validate(await options.load(tenantId));
-    if (settings.isOk()) cache.set(tenantId, settings.value);
+    if (settings.isOk() && (generations.get(tenantId) ?? 0) === generation)
+      cache.set(tenantId, settings.value);
     return settings;
   }
 
@@ -85,6 +89,8 @@ export function createTenantSettings<S extends StandardSchemaV1>(
     },
     invalidate(tenantId) {
       cache.delete(tenantId);
+      loading.delete(tenantId);
+      generations.set(tenantId, (generations.get(tenantId) ?? 0) + 1);
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * @module
  * Where a request names its tenant: a header, a subdomain of a configured base domain, a path prefix, or a
- * claim of a token your auth code has already verified. A source only reads; it never throws, and it gives
- * `undefined` when the request does not use it.
+ * claim of a token your auth code has already verified. A source only reads: it gives `undefined` when the
+ * request does not use it, and otherwise the raw text, even an unusable one (then `""`), which the resolver
+ * refuses as `TenantInvalid` rather than skipping it.
  */
 import { normaliseHostname, parseUrl, subdomainOf } from "./_internal/hostname.ts";
 
@@ -13,15 +14,13 @@ export type Claims = Readonly<Record<string, unknown>>;
 export interface TenantSource {
   /** Names the source in errors, e.g. `"header x-tenant-id"`. Never the value. */
   readonly name: string;
-  /** The raw tenant id this request gives, or `undefined` when it gives none here. */
+  /** A request without this source is refused (`TenantUnauthenticated`, 401), whatever else it names. */
+  readonly required?: boolean;
+  /** The raw tenant id this request gives (`""` for an unusable one), or `undefined` when it gives none. */
   read(request: Request, claims: Claims | undefined): string | undefined;
 }
 
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const MAX_ID_LENGTH = 256;
-
-const nonEmpty = (value: string | undefined | null): string | undefined =>
-  value === undefined || value === null || value === "" || value.length > MAX_ID_LENGTH ? undefined : value;
 
 /**
  * The tenant id in a request header, e.g. `x-tenant-id`. Only for services behind a gateway that sets it,
@@ -37,7 +36,10 @@ const nonEmpty = (value: string | undefined | null): string | undefined =>
  */
 export function fromHeader(header: string): TenantSource {
   if (!token.test(header)) throw new TypeError(`fromHeader: "${header}" is not a header name`);
-  return { name: `header ${header.toLowerCase()}`, read: (request) => nonEmpty(request.headers.get(header)) };
+  return {
+    name: `header ${header.toLowerCase()}`,
+    read: (request) => request.headers.get(header) ?? undefined,
+  };
 }
 
 /**
@@ -89,29 +91,34 @@ export function fromPathPrefix(options: { readonly prefix: string }): TenantSour
       const url = parseUrl(request.url);
       if (url === undefined || !url.pathname.startsWith(prefix)) return undefined;
       const end = url.pathname.indexOf("/", prefix.length);
-      return nonEmpty(url.pathname.slice(prefix.length, end === -1 ? undefined : end));
+      return url.pathname.slice(prefix.length, end === -1 ? undefined : end);
     },
   };
 }
 
 /**
  * A claim of a verified token, e.g. `tid`: pass the claims your auth middleware verified to the resolver.
- * Only an own string property counts.
+ * Only an own string property counts as a tenant id; a claim that is there but is not a usable string is
+ * refused (`TenantInvalid`), never skipped. With `required: true`, a request without the claim (or
+ * without claims at all) is refused as `TenantUnauthenticated` (401), so a header alone cannot pick a
+ * tenant.
  *
  * @example
  * ```ts
  * import { fromClaim } from "@keel/tenant-context";
- * const source = fromClaim("tid");
+ * const source = fromClaim("tid", { required: true });
  * console.assert(source.read(new Request("https://api.example.com/"), { tid: "acme" }) === "acme");
+ * console.assert(source.read(new Request("https://api.example.com/"), { tid: 42 }) === "");
  * ```
  */
-export function fromClaim(claim: string): TenantSource {
+export function fromClaim(claim: string, options: { readonly required?: boolean } = {}): TenantSource {
   return {
     name: `claim ${claim}`,
+    required: Object.hasOwn(options, "required") && options.required === true,
     read(_request, claims) {
-      if (claims === undefined || !Object.hasOwn(claims, claim)) return undefined;
+      if (typeof claims !== "object" || claims === null || !Object.hasOwn(claims, claim)) return undefined;
       const value = claims[claim];
-      return typeof value === "string" ? nonEmpty(value) : undefined;
+      return typeof value === "string" ? value : "";
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   createTenantResolver,
   fromClaim,
   fromHeader,
+  fromPathPrefix,
   TenantNotFound,
   TenantSuspended,
 } from "../src/index.ts";
@@ -85,5 +86,23 @@ describe("tenantMiddleware()", () => {
       const id = i % 2 === 0 ? "acme" : "globex";
       expect(body.rows.every((row: { tenantId: string }) => row.tenantId === id)).toBe(true);
     });
+  });
+
+  it("puts no instance in the problem: the path may name the tenant asked for", async () => {
+    const byPath = new Hono()
+      .use(
+        tenantMiddleware({
+          context: tenants,
+          resolve: createTenantResolver({
+            sources: [fromPathPrefix({ prefix: "/t/" })],
+            id: z.string().regex(/^[a-z-]{1,20}$/),
+            lookup: () => err(new TenantNotFound()),
+          }),
+        }),
+      )
+      .get("/t/:tenant/x", (c) => c.text("never"));
+    const response = await byPath.request("/t/umbrella-secret/x");
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain("umbrella");
   });
 });

@@ -110,6 +110,26 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
+      it("refuses a tenant transaction inside another (it would wait for a second connection forever)", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        await expect(tenants.run(acme, () => withTenant(() => withTenant(async () => 1)))).rejects.toThrow(
+          TypeError,
+        );
+      });
+
+      it("rejects when a query failed inside the work, even if the work caught it (no silent rollback)", async () => {
+        const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+        await expect(
+          tenants.run(acme, () =>
+            withTenant(async (client) => {
+              await client.query(`insert into ${projects} (tenant_id, name) values ('acme', 'lost')`);
+              await client.query("select 1/0").catch(() => {});
+              return "looks fine";
+            }),
+          ),
+        ).rejects.toThrow(/aborted/);
+      });
+
       it("keeps 1,000 interleaved transactions of two tenants on a pool of 2 apart, with random awaits", {
         timeout: 60_000,
       }, async () => {
@@ -204,17 +224,48 @@ describe.skipIf(runtime === "workerd")(
           `create materialized view ${s}.project_count as select count(*) from ${s}.projects`,
         );
 
+        // Around row-level security: a definer function, a role the app can become, an OR in a policy.
+        await admin.query(
+          `create function ${s}.all_projects() returns setof ${s}.projects language sql security definer as 'select * from ${s}.projects'`,
+        );
+        await admin.query(`grant execute on function ${s}.all_projects() to ${fixture.role}`);
+        await admin.query(`create role ${fixture.role}_strong bypassrls`);
+        await admin.query(`grant ${fixture.role}_strong to ${fixture.role}`);
+        await admin.query(`create table ${s}.or_policy (tenant_id text)`);
+        await admin.query(`alter table ${s}.or_policy enable row level security, force row level security`);
+        await admin.query(
+          `create policy leaky on ${s}.or_policy using (tenant_id = current_setting('app.tenant_id', true) or true)`,
+        );
+        // Per-command policies that each pin the tenant are fine.
+        await admin.query(`create table ${s}.per_command (tenant_id text)`);
+        await admin.query(`alter table ${s}.per_command enable row level security, force row level security`);
+        await admin.query(
+          `create policy r on ${s}.per_command for select using (tenant_id = current_setting('app.tenant_id', true))`,
+        );
+        await admin.query(
+          `create policy w on ${s}.per_command for insert with check (tenant_id = current_setting('app.tenant_id', true))`,
+        );
+
         const report = await checkRowLevelSecurity(pool, { schemas: [s] });
         const problems = report._unsafeUnwrapErr().problems.join("\n");
         expect(problems).toContain(`${s}.no_force: row-level security is not forced`);
         expect(problems).toContain(`${s}.no_policy: has no policy`);
-        expect(problems).toContain(`${s}.open_policy: a permissive policy`);
+        expect(problems).toContain(`${s}.open_policy: permissive policy everyone does not pin`);
+        expect(problems).toContain(`${s}.or_policy: permissive policy leaky does not pin`);
         expect(problems).toContain(`${s}.owned: owned by ${fixture.role}`);
         expect(problems).toContain(`${s}.project_names: a view of tenant rows without security_invoker`);
         expect(problems).toContain(`${s}.names_again: a view of tenant rows without security_invoker`);
         expect(problems).not.toContain(`${s}.safe_names`);
         expect(problems).toContain(`${s}.project_count: a materialized view`);
+        expect(problems).toContain(`${s}.all_projects(): SECURITY DEFINER`);
+        expect(problems).toContain(`can SET ROLE ${fixture.role}_strong`);
+        expect(problems).not.toContain(`${s}.per_command`);
         expect(problems).not.toContain(`${s}.projects:`);
+        const trusted = await checkRowLevelSecurity(pool, {
+          schemas: [s],
+          trustedFunctions: [`${s}.all_projects`],
+        });
+        expect(trusted._unsafeUnwrapErr().problems.join("\n")).not.toContain("all_projects");
 
         const asAdmin = await checkRowLevelSecurity(fixture.admin, { schemas: [s] });
         expect(asAdmin._unsafeUnwrapErr().problems.join("\n")).toMatch(/is a superuser/);

@@ -91,6 +91,26 @@ describe("createTenantContext()", () => {
     expect(chunks).toEqual(["acme", "acme"]);
   });
 
+  it("binds outside a run to no tenant: called later inside one, it still sees none", () => {
+    const bound = tenants.bind(currentId);
+    expect(tenants.run(acme, bound)).toBe("none");
+  });
+
+  it("ignores allowSwitch and tenantId inherited from a polluted Object.prototype", () => {
+    const proto = Object.prototype as { allowSwitch?: boolean; tenantId?: string };
+    proto.allowSwitch = true;
+    proto.tenantId = "acme";
+    try {
+      tenants.run(acme, () => {
+        expect(() => tenants.run(globex, currentId)).toThrow(TypeError);
+        expect(tenants.ensureOwned({ title: "no tenant field" }).isErr()).toBe(true);
+      });
+    } finally {
+      delete proto.allowSwitch;
+      delete proto.tenantId;
+    }
+  });
+
   it("refuses a nested run for another tenant unless allowSwitch is set; the same tenant is fine", () => {
     tenants.run(acme, () => {
       expect(tenants.run(acme, currentId)).toBe("acme");

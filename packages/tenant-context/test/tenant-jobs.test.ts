@@ -1,6 +1,7 @@
 import { err, ok } from "@keel/result";
 import { runtime } from "@keel/testing";
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 import {
   createTenantContext,
   createTenantJobHandler,
@@ -34,6 +35,27 @@ describe("tenantJob() and createTenantJobHandler()", () => {
     for (const payload of [null, 7, "x", {}, { tenantId: "" }, { tenantId: 3 }]) {
       expect((await handle(payload))._unsafeUnwrapErr()).toBeInstanceOf(InvalidTenantJob);
     }
+  });
+
+  it("reads the tenant id once, and validates the data when given a schema", async () => {
+    let reads = 0;
+    const tricky = {
+      get tenantId() {
+        return reads++ === 0 ? "acme" : { toString: () => "globex" };
+      },
+      data: { n: 2 },
+    };
+    expect((await handle(tricky))._unsafeUnwrap()).toBe("acme:2");
+    const strict = createTenantJobHandler({
+      context: tenants,
+      lookup,
+      data: z.object({ n: z.number() }),
+      handle: (data) => data.n,
+    });
+    expect((await strict({ tenantId: "acme", data: "not an object" }))._unsafeUnwrapErr()).toBeInstanceOf(
+      InvalidTenantJob,
+    );
+    expect((await strict({ tenantId: "acme", data: { n: 3 } }))._unsafeUnwrap()).toBe(3);
   });
 
   it("does not run the handler for a tenant suspended since the job was queued", async () => {

@@ -13,6 +13,7 @@ import {
   TenantMissing,
   TenantNotFound,
   TenantSuspended,
+  TenantUnauthenticated,
 } from "../src/index.ts";
 
 interface Tenant {
@@ -161,5 +162,52 @@ describe("createTenantResolver()", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it("refuses a claim that is there but unusable, and a header that is empty or oversized, as TenantInvalid", async () => {
+    for (const claims of [{ tid: 42 }, { tid: ["acme"] }, { tid: "" }, { tid: "a".repeat(300) }]) {
+      const outcome = await resolve(request("api.test", "globex"), claims);
+      expect(outcome._unsafeUnwrapErr()).toBeInstanceOf(TenantInvalid);
+    }
+    expect((await resolve(request("api.test", "")))._unsafeUnwrapErr()).toBeInstanceOf(TenantInvalid);
+    expect((await resolve(request("api.test", "a".repeat(300))))._unsafeUnwrapErr()).toBeInstanceOf(
+      TenantInvalid,
+    );
+  });
+
+  it("answers TenantUnauthenticated when a required claim is missing, whatever the header says", async () => {
+    const strict = createTenantResolver({
+      sources: [fromHeader("x-tenant-id"), fromClaim("tid", { required: true })],
+      id: TenantId,
+      lookup,
+    });
+    expect((await strict(request("api.test", "globex")))._unsafeUnwrapErr()).toBeInstanceOf(
+      TenantUnauthenticated,
+    );
+    expect((await strict(request("api.test", "globex"), { sub: "u1" }))._unsafeUnwrapErr()).toBeInstanceOf(
+      TenantUnauthenticated,
+    );
+    expect((await strict(request("api.test", "acme"), { tid: "acme" })).isOk()).toBe(true);
+  });
+
+  it("never throws on claims handed in as a throwing proxy", async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor: () => {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect((await resolve(request("api.test", "acme"), hostile))._unsafeUnwrapErr()).toBeInstanceOf(
+      TenantInvalid,
+    );
+  });
+
+  it("shares one lookup between concurrent requests for one tenant", async () => {
+    lookups = 0;
+    const shared = createTenantResolver({ sources: [fromHeader("x-tenant-id")], id: TenantId, lookup });
+    await Promise.all(Array.from({ length: 20 }, () => shared(request("api.test", "acme"))));
+    expect(lookups).toBe(1);
   });
 });

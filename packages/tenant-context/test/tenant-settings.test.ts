@@ -62,6 +62,26 @@ describe("createTenantSettings()", () => {
     expect(loads.length).toBe(5);
   });
 
+  it("does not cache a load that was running when invalidate() was called", async () => {
+    let version = 1;
+    const settings = createTenantSettings({
+      context: tenants,
+      schema: z.object({ version: z.number() }),
+      load: async () => {
+        const seen = version;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { version: seen };
+      },
+      ttlMs: 60_000,
+      maxEntries: 10,
+    });
+    const first = tenants.run({ id: "acme" }, () => settings.current());
+    version = 2;
+    settings.invalidate("acme");
+    expect((await first)._unsafeUnwrap().version).toBe(1);
+    expect((await tenants.run({ id: "acme" }, () => settings.current()))._unsafeUnwrap().version).toBe(2);
+  });
+
   it("never caches invalid settings", async () => {
     const { settings, loads } = makeSettings(() => 0);
     await tenants.run({ id: "broken" }, () => settings.current());

@@ -52,11 +52,17 @@ export function trimOws(text: string): string {
  */
 export function parseLowerCaseList(text: string, max: number): string[] | undefined {
   const items: string[] = [];
-  for (const raw of text.split(",")) {
-    const item = trimOws(raw);
-    if (item === "") continue;
-    if (items.length === max) return undefined;
-    items.push(item.toLowerCase());
+  // Walk the commas instead of split(): a value of 100,000 commas stops at the first element too many.
+  let start = 0;
+  while (start <= text.length) {
+    const comma = text.indexOf(",", start);
+    const end = comma === -1 ? text.length : comma;
+    const item = trimOws(text.slice(start, end));
+    if (item !== "") {
+      if (items.length === max) return undefined;
+      items.push(item.toLowerCase());
+    }
+    start = end + 1;
   }
   return items;
 }

@@ -53,11 +53,7 @@ function asyncSchemaError(caller: string): TypeError {
  * it answers an async schema. Its synchronous `safeParse` tells them apart: an async schema throws Zod's
  * async error, a throwing one throws what it threw, and an input that threw only once (a getter) parses.
  */
-function classifyZod<Output>(
-  schema: ZodLike,
-  input: unknown,
-  caller: string,
-): SchemaVerdict<Output> {
+function classifyZod<Output>(schema: ZodLike, input: unknown, caller: string): SchemaVerdict<Output> {
   try {
     const parsed = schema.safeParse(input);
     if (parsed.success) return { value: parsed.data as Output };
