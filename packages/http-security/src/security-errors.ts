@@ -17,6 +17,9 @@ const CorsMethodNotAllowedBase: TaggedErrorClass<"CorsMethodNotAllowed"> =
 const BodyTooLargeBase: TaggedErrorClass<"BodyTooLarge"> = /* @__PURE__ */ TaggedError("BodyTooLarge");
 const UnsupportedMediaTypeBase: TaggedErrorClass<"UnsupportedMediaType"> =
   /* @__PURE__ */ TaggedError("UnsupportedMediaType");
+const ClientAddressUnknownBase: TaggedErrorClass<"ClientAddressUnknown"> =
+  /* @__PURE__ */ TaggedError("ClientAddressUnknown");
+const InvalidIpAddressBase: TaggedErrorClass<"InvalidIpAddress"> = /* @__PURE__ */ TaggedError("InvalidIpAddress");
 const CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
   /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
 
@@ -124,6 +127,38 @@ export class BodyTooLarge extends BodyTooLargeBase {
 export class UnsupportedMediaType extends UnsupportedMediaTypeBase {
   constructor() {
     super({ message: "The request body's media type is not accepted" });
+  }
+}
+
+/**
+ * No client address could be found: the runtime gave none (or not an IP address) and no trusted header
+ * named one. A deployment problem rather than the client's: it is not in `httpSecurityProblemStatuses`,
+ * so a problem mapper answers it as a 500.
+ *
+ * @example
+ * ```ts
+ * import { ClientAddressUnknown } from "@keel/http-security";
+ * console.assert(new ClientAddressUnknown()._tag === "ClientAddressUnknown");
+ * ```
+ */
+export class ClientAddressUnknown extends ClientAddressUnknownBase {
+  constructor() {
+    super({ message: "The client address is unknown" });
+  }
+}
+
+/**
+ * Text that is not an IP address in the strict form `ipKey` reads (the message does not repeat it).
+ *
+ * @example
+ * ```ts
+ * import { InvalidIpAddress } from "@keel/http-security";
+ * console.assert(new InvalidIpAddress()._tag === "InvalidIpAddress");
+ * ```
+ */
+export class InvalidIpAddress extends InvalidIpAddressBase {
+  constructor() {
+    super({ message: "Not an IP address" });
   }
 }
 

@@ -18,7 +18,12 @@ export type ErrRecord<R> = { [K in keyof R]: InferErr<R[K]> }[keyof R];
 
 /** Own enumerable keys, strings then symbols: an `err` stored under a symbol key must not be lost. */
 function keysOf(results: object): PropertyKey[] {
-  return Reflect.ownKeys(results).filter((key) => Object.prototype.propertyIsEnumerable.call(results, key));
+  const keys: PropertyKey[] = Object.keys(results);
+  // Symbol keys are rare: the common object pays for one empty array.
+  for (const symbol of Object.getOwnPropertySymbols(results)) {
+    if (Object.prototype.propertyIsEnumerable.call(results, symbol)) keys.push(symbol);
+  }
+  return keys;
 }
 
 function collect(results: object, allErrors: boolean) {

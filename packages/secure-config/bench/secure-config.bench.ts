@@ -12,6 +12,7 @@ import {
   port,
   redact,
   secret,
+  secretUrl,
   string,
   url,
 } from "@keel/secure-config";
@@ -21,7 +22,7 @@ import { compare } from "../../../scripts/lib/bench.ts";
 
 // One 50-key service config, declared once as [name, kind, value] and turned into both a Keel spec and the
 // Zod shape a t3-env user would write (z.coerce where the value is not text; z.stringbool for booleans).
-type Kind = "port" | "url" | "string" | "bool" | "int" | "secret";
+type Kind = "port" | "url" | "secretUrl" | "string" | "bool" | "int" | "secret";
 const variables: readonly (readonly [string, Kind, string])[] = [
   ["PORT", "port", "3000"],
   ["ADMIN_PORT", "port", "3001"],
@@ -29,8 +30,8 @@ const variables: readonly (readonly [string, Kind, string])[] = [
   ["DB_PORT", "port", "5432"],
   ["REDIS_PORT", "port", "6379"],
   ["SMTP_PORT", "port", "587"],
-  ["DATABASE_URL", "url", "postgres://app@db.internal:5432/app"],
-  ["READ_REPLICA_URL", "url", "postgres://app@replica.internal:5432/app"],
+  ["DATABASE_URL", "secretUrl", "postgres://app@db.internal:5432/app"],
+  ["READ_REPLICA_URL", "secretUrl", "postgres://app@replica.internal:5432/app"],
   ["REDIS_URL", "url", "redis://cache.internal:6379/0"],
   ["AMQP_URL", "url", "amqp://mq.internal:5672/"],
   ["PUBLIC_BASE_URL", "url", "https://api.example.com"],
@@ -78,6 +79,7 @@ const variables: readonly (readonly [string, Kind, string])[] = [
 const keelField: Record<Kind, () => FieldLike> = {
   port: () => port(),
   url: () => url(),
+  secretUrl: () => secretUrl(),
   string: () => string(),
   bool: () => bool(),
   int: () => int(),
@@ -88,6 +90,7 @@ const spec: ConfigSpec = Object.fromEntries(variables.map(([name, kind]) => [nam
 const zodField = {
   port: () => z.coerce.number().int().min(1).max(65535),
   url: () => z.url(),
+  secretUrl: () => z.url(),
   string: () => z.string(),
   bool: () => z.stringbool(),
   int: () => z.coerce.number().int(),

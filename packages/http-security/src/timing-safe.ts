@@ -1,0 +1,61 @@
+/**
+ * @module
+ * A comparison of secrets (tokens, signatures, API keys) whose time depends on neither their content nor
+ * their length, on every runtime: both sides are hashed with HMAC-SHA-256 under a random per-process key
+ * (Web Crypto), and the two 32-byte digests are compared in constant time.
+ */
+
+let processKey: Promise<CryptoKey> | undefined;
+
+/** The random HMAC key of this process (or isolate), made on first use; never leaves Web Crypto. */
+function hmacKey(): Promise<CryptoKey> {
+  processKey ??= crypto.subtle.importKey(
+    "raw",
+    crypto.getRandomValues(new Uint8Array(32)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return processKey;
+}
+
+const encoder = new TextEncoder();
+
+function bytesOf(value: unknown, name: string): Uint8Array<ArrayBuffer> {
+  if (typeof value === "string") return encoder.encode(value);
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  throw new TypeError(`timingSafeEqual: ${name} must be a string or a Uint8Array`);
+}
+
+/**
+ * Whether `a` and `b` hold the same bytes (strings are compared as UTF-8), in time that reveals neither
+ * where they differ nor how long either is: each is hashed with HMAC-SHA-256 under a random key made once
+ * per process, and the digests are compared with no early exit. Works the same on Node, Deno, Bun and
+ * Workers (Web Crypto only). Async, because Web Crypto is. A value that is neither a string nor a
+ * `Uint8Array` throws a `TypeError` (a programmer error).
+ *
+ * @example
+ * ```ts
+ * import { timingSafeEqual } from "@keel/http-security";
+ *
+ * const expected = "s3cr3t-api-key-0123456789";
+ * console.assert(await timingSafeEqual("s3cr3t-api-key-0123456789", expected));
+ * console.assert(!(await timingSafeEqual("s3cr3t", expected))); // a prefix: no length leak, just false
+ * console.assert(await timingSafeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3])));
+ * console.assert(!(await timingSafeEqual("é", new TextEncoder().encode("e"))));
+ * ```
+ */
+export async function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): Promise<boolean> {
+  const left = bytesOf(a, "a");
+  const right = bytesOf(b, "b");
+  const key = await hmacKey();
+  const [x, y] = await Promise.all([
+    crypto.subtle.sign("HMAC", key, left),
+    crypto.subtle.sign("HMAC", key, right),
+  ]);
+  const dx = new Uint8Array(x);
+  const dy = new Uint8Array(y);
+  let difference = 0;
+  for (let index = 0; index < dx.length; index++) difference |= (dx[index] ?? 0) ^ (dy[index] ?? 0);
+  return difference === 0;
+}
