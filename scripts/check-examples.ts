@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { runProcess } from "@keel/testing/process";
+import { runPool, runProcess } from "@keel/testing/process";
 import {
   binaries,
   entryPoints,
@@ -257,20 +257,6 @@ async function run(block: Block): Promise<string | undefined> {
   return undefined;
 }
 
-/** Runs jobs two at a time: one per core of the machines this repo is tested on. */
-async function pool<T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 2): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { package: { type: "string" }, "no-run": { type: "boolean", default: false } },
@@ -300,7 +286,7 @@ async function main(): Promise<number> {
     for (const message of new Set(elsewhere)) fail("(outside the blocks)", message);
   }
   const runnable = values["no-run"] ? [] : checked.filter((block) => block.mode === "run");
-  const runs = await pool(runnable, run);
+  const runs = await runPool(runnable, run);
   runnable.forEach((block, index) => {
     const message = runs[index];
     if (message !== undefined) fail(block.where, `node24 ${message}`);

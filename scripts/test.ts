@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ExampleRuntime, exampleRuntimes } from "@keel/testing/example-server";
-import { lastLines, runProcess } from "@keel/testing/process";
+import { lastLines, runPool, runProcess } from "@keel/testing/process";
 import {
   binaries,
   binPath,
@@ -244,20 +244,6 @@ async function runFlagFree({ suite }: Job): Promise<Outcome> {
     };
   }
   return total;
-}
-
-/** Runs jobs two at a time: one per core of the machines this repo is tested on. */
-async function runPool<T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 2): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
 }
 
 /** Runs a step with its output shown as it comes; prints one line with its outcome. */

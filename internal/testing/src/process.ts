@@ -200,3 +200,31 @@ export async function mustSucceed(
   }
   return result;
 }
+
+/**
+ * Runs `work` on every item, at most `width` at a time (default 2: one per core of the machines this repo
+ * is tested on), and gives the results in the items' order.
+ *
+ * @example
+ * ```ts
+ * import { runPool } from "@keel/testing/process";
+ * const doubled = await runPool([1, 2, 3], async (n) => n * 2);
+ * console.assert(doubled.join() === "2,4,6");
+ * ```
+ */
+export async function runPool<T, R>(
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+  width = 2,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}

@@ -6,8 +6,8 @@
  */
 import { err, ok, type Result } from "@keel/result";
 import {
-  forwardedFor,
   formatIp,
+  forwardedFor,
   type IpBytes,
   type IpRange,
   inRange,

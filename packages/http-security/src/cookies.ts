@@ -29,7 +29,8 @@ export interface CookieOptions {
 // RFC 6265 cookie-octet: visible ASCII but DQUOTE, comma, semicolon and backslash.
 const cookieValue = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const attributeValue = /^[\x20-\x3a\x3c-\x7e]*$/;
-const domainValue = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const domainValue =
+  /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 const fail = (where: string, option: string, reason: string): never => {
   throw new TypeError(`${where}: ${option} ${reason}`);
@@ -39,7 +40,11 @@ const fail = (where: string, option: string, reason: string): never => {
 function serialize(where: string, name: string, value: string, options: CookieOptions): string {
   if (typeof name !== "string" || !isToken(name) || name.length > 256) fail(where, "name", "must be a token");
   if (typeof value !== "string" || !cookieValue.test(value) || value.length > 4096) {
-    fail(where, "value", "must be at most 4096 cookie octets (no space, quote, comma, semicolon or backslash; encode it first)");
+    fail(
+      where,
+      "value",
+      "must be at most 4096 cookie octets (no space, quote, comma, semicolon or backslash; encode it first)",
+    );
   }
   if (typeof options !== "object" || options === null) fail(where, "options", "must be an object");
   const {
@@ -64,10 +69,14 @@ function serialize(where: string, name: string, value: string, options: CookieOp
   if (typeof path !== "string" || !path.startsWith("/") || !attributeValue.test(path)) {
     fail(where, "path", "must start with / and hold no ';' or control character");
   }
-  if (domain !== undefined && (typeof domain !== "string" || !domainValue.test(domain) || domain.length > 253)) {
+  if (
+    domain !== undefined &&
+    (typeof domain !== "string" || !domainValue.test(domain) || domain.length > 253)
+  ) {
     fail(where, "domain", "must be a host name");
   }
-  if (maxAge !== undefined && !Number.isSafeInteger(maxAge)) fail(where, "maxAge", "must be a whole number of seconds");
+  if (maxAge !== undefined && !Number.isSafeInteger(maxAge))
+    fail(where, "maxAge", "must be a whole number of seconds");
   if (expires !== undefined && !(expires instanceof Date && Number.isFinite(expires.getTime()))) {
     fail(where, "expires", "must be a valid Date");
   }
@@ -214,13 +223,24 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
  * ```
  */
 export function createSignedCookies(options: SignedCookiesOptions): SignedCookies {
-  if (typeof options !== "object" || options === null) fail("createSignedCookies", "options", "must be an object");
+  if (typeof options !== "object" || options === null)
+    fail("createSignedCookies", "options", "must be an object");
   const { keys } = options;
-  if (!Array.isArray(keys) || keys.length === 0) fail("createSignedCookies", "keys", "must be a non-empty list of keys");
+  if (!Array.isArray(keys) || keys.length === 0)
+    fail("createSignedCookies", "keys", "must be a non-empty list of keys");
   const raw = keys.map((key: unknown, index) => {
-    const bytes = typeof key === "string" ? encoder.encode(key) : key instanceof Uint8Array ? new Uint8Array(key) : undefined;
+    const bytes =
+      typeof key === "string"
+        ? encoder.encode(key)
+        : key instanceof Uint8Array
+          ? new Uint8Array(key)
+          : undefined;
     if (bytes === undefined || bytes.length < 32) {
-      return fail("createSignedCookies", `keys[${index}]`, "must be a string or Uint8Array of at least 32 bytes");
+      return fail(
+        "createSignedCookies",
+        `keys[${index}]`,
+        "must be a string or Uint8Array of at least 32 bytes",
+      );
     }
     return bytes;
   });
@@ -240,7 +260,9 @@ export function createSignedCookies(options: SignedCookiesOptions): SignedCookie
     async serialize(name, value, cookieOptions = {}) {
       serialize("createSignedCookies", name, value, cookieOptions);
       const [current] = await cryptoKeys();
-      const signature = new Uint8Array(await crypto.subtle.sign("HMAC", current as CryptoKey, payload(name, value)));
+      const signature = new Uint8Array(
+        await crypto.subtle.sign("HMAC", current as CryptoKey, payload(name, value)),
+      );
       return serialize("createSignedCookies", name, `${value}.${toBase64Url(signature)}`, cookieOptions);
     },
     async get(source, name) {

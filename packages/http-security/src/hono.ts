@@ -5,9 +5,22 @@
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
 import type { Context, MiddlewareHandler } from "hono";
-import { type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
+import { type BodyLimit, type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
+import { type ClientIpOptions, createClientIp } from "./client-ip.ts";
 import { type Cors, type CorsOptions, createCors } from "./cors.ts";
-import { type CrossOriginProtectionOptions, createCrossOriginProtection } from "./csrf.ts";
+import {
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
+  createCrossOriginProtection,
+} from "./csrf.ts";
+import {
+  createHtmlSecurity,
+  createJsonApiSecurity,
+  type HtmlSecurityOptions,
+  type JsonApiSecurityOptions,
+  type SecurityPreset,
+} from "./preset.ts";
+import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
 import {
   createCspNonce,
   createSecureHeaders,
@@ -22,7 +35,10 @@ import {
   httpSecurityProblemStatuses,
 } from "./security-errors.ts";
 
-/** The Hono environment {@link secureHeaders} adds: `c.var.cspNonce`, fresh for each request. */
+/**
+ * The Hono environment {@link secureHeaders} adds: `c.var.cspNonce`, fresh for each request whose CSP uses a
+ * nonce (`""` when it uses none: no random bytes are spent on it).
+ */
 export interface SecureHeadersEnv {
   Variables: { cspNonce: string };
 }
@@ -42,7 +58,11 @@ function onResponseHeaders(c: Context, apply: (headers: Headers) => void): void 
 }
 
 function problemResponse(c: Context, problems: ProblemMapper, error: unknown): Response {
-  const problem = problems.toProblemUnchecked(error, { instance: new URL(c.req.url).pathname });
+  // The request id of requestId() (or Hono's own), so the client, the logs and the problem agree.
+  const requestId: unknown = c.get("requestId" as never);
+  const instance = new URL(c.req.url).pathname;
+  const context = typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
+  const problem = problems.toProblemUnchecked(error, context);
   return c.body(JSON.stringify(problem), problem.status as 403, {
     "content-type": "application/problem+json",
   });
@@ -85,7 +105,8 @@ export function secureHeaders(
   return async (c, next) => {
     const outermost = c.get(ACTIVE as never) === undefined;
     c.set(ACTIVE as never, headers as never);
-    if (outermost) c.set("cspNonce", createCspNonce());
+    if (headers.usesNonce && !c.get("cspNonce")) c.set("cspNonce", createCspNonce());
+    else if (outermost) c.set("cspNonce", "");
     await next();
     if (!outermost) return;
     const active = c.get(ACTIVE as never) as SecureHeaders;
@@ -125,8 +146,12 @@ export interface CorsMiddlewareOptions extends CorsOptions {
  * ```
  */
 export function cors(options: CorsMiddlewareOptions): MiddlewareHandler {
-  const policy: Cors = createCors(options);
-  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  return corsWith(createCors(options), options.problems ?? defaultProblems());
+}
+
+const defaultProblems = (): ProblemMapper => createProblemMapper({ statuses: httpSecurityProblemStatuses });
+
+function corsWith(policy: Cors, problems: ProblemMapper): MiddlewareHandler {
   return async (c, next) => {
     if (policy.isPreflight(c.req.raw)) {
       const result = policy.preflight(c.req.raw);
@@ -172,8 +197,10 @@ export interface CsrfMiddlewareOptions extends CrossOriginProtectionOptions {
  * ```
  */
 export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler {
-  const protection = createCrossOriginProtection(options);
-  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  return csrfWith(createCrossOriginProtection(options), options.problems ?? defaultProblems());
+}
+
+function csrfWith(protection: CrossOriginProtection, problems: ProblemMapper): MiddlewareHandler {
   return async (c, next) => {
     const result = protection.check(c.req.raw);
     if (result.isErr()) return problemResponse(c, problems, result.error);
@@ -210,8 +237,10 @@ export interface BodyLimitMiddlewareOptions extends BodyLimitOptions {
  * ```
  */
 export function bodyLimit(options: BodyLimitMiddlewareOptions = {}): MiddlewareHandler {
-  const limit = createBodyLimit(options);
-  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  return bodyLimitWith(createBodyLimit(options), options.problems ?? defaultProblems());
+}
+
+function bodyLimitWith(limit: BodyLimit, problems: ProblemMapper): MiddlewareHandler {
   return async (c, next) => {
     const result = limit.check(c.req.raw);
     if (result.isErr()) return problemResponse(c, problems, result.error);
@@ -224,4 +253,200 @@ export function bodyLimit(options: BodyLimitMiddlewareOptions = {}): MiddlewareH
     }
     return undefined;
   };
+}
+
+/** The Hono environment {@link requestId} adds: `c.var.requestId`, the name Hono's own middleware uses. */
+export interface RequestIdEnv {
+  Variables: { requestId: string };
+}
+
+function requestIdWith(ids: RequestId): MiddlewareHandler<RequestIdEnv> {
+  return async (c, next) => {
+    const id = ids.fromRequest(c.req.raw);
+    c.set("requestId", id);
+    await next();
+    onResponseHeaders(c, (headers) => headers.set(ids.header, id));
+  };
+}
+
+/**
+ * Hono middleware: puts the request's id on `c.var.requestId` (the inbound `x-request-id` when it has the
+ * accepted shape, else a fresh UUIDv7; see {@link createRequestId}) and echoes it in the response header,
+ * errors included. `problemOnError` and `createResponder` of `@keel/result/hono`, and this package's
+ * refusals, use it as the problem's `correlationId`; log it too. Register it first.
+ *
+ * @example
+ * ```ts
+ * import { createProblemMapper } from "@keel/result";
+ * import { problemOnError } from "@keel/result/hono";
+ * import { requestId } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const app = new Hono()
+ *   .use(requestId())
+ *   .get("/", (c) => c.text(c.var.requestId))
+ *   .get("/boom", () => {
+ *     throw new Error("boom");
+ *   });
+ * app.onError(problemOnError(createProblemMapper({ statuses: {} })));
+ *
+ * const kept = await app.request("/", { headers: { "x-request-id": "lb-4f2a9c" } });
+ * console.assert((await kept.text()) === "lb-4f2a9c" && kept.headers.get("x-request-id") === "lb-4f2a9c");
+ * const failed = await app.request("/boom", { headers: { "x-request-id": "bad id\twith tab" } });
+ * const id = failed.headers.get("x-request-id") ?? "";
+ * console.assert(id.length === 36 && (await failed.json()).correlationId === id);
+ * ```
+ */
+export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<RequestIdEnv> {
+  return requestIdWith(createRequestId(options));
+}
+
+/** The Hono environment {@link clientIp} adds: `c.var.clientIp`, `undefined` when no address is known. */
+export interface ClientIpEnv {
+  Variables: { clientIp: string | undefined };
+}
+
+/** Options for {@link clientIp}: those of {@link createClientIp}, and where the connection address is. */
+export interface ClientIpMiddlewareOptions extends ClientIpOptions {
+  /**
+   * The connection's peer address. Hono gives it per runtime adapter: pass
+   * `(c) => getConnInfo(c).remote.address` with `getConnInfo` from `hono/bun`, `hono/deno`,
+   * `@hono/node-server/conninfo`... None on Workers: set `trustCloudflare: true` there.
+   */
+  readonly remoteAddress?: (c: Context) => string | undefined;
+}
+
+/**
+ * Hono middleware: puts the client's address on `c.var.clientIp`, by {@link createClientIp} (forwarding
+ * headers only through trusted proxies; `CF-Connecting-IP` only with `trustCloudflare: true`), or
+ * `undefined` when there is none. Key a rate limiter on `ipKey(c.var.clientIp)`.
+ *
+ * @example
+ * ```ts
+ * import { clientIp } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * // In a real app: remoteAddress: (c) => getConnInfo(c).remote.address, getConnInfo from your adapter.
+ * const app = new Hono()
+ *   .use(clientIp({ trustedProxies: ["10.0.0.0/8"], remoteAddress: () => "10.1.2.3" }))
+ *   .get("/", (c) => c.text(c.var.clientIp ?? "unknown"));
+ *
+ * const response = await app.request("/", { headers: { "x-forwarded-for": "1.1.1.1, 198.51.100.4" } });
+ * console.assert((await response.text()) === "198.51.100.4");
+ * ```
+ */
+export function clientIp(options: ClientIpMiddlewareOptions = {}): MiddlewareHandler<ClientIpEnv> {
+  const { remoteAddress } = options;
+  if (remoteAddress !== undefined && typeof remoteAddress !== "function") {
+    throw new TypeError("clientIp: remoteAddress must be a function of the context");
+  }
+  const read = createClientIp(options);
+  return async (c, next) => {
+    const result = read(c.req.raw, remoteAddress?.(c as unknown as Context));
+    c.set("clientIp", result.isOk() ? result.value : undefined);
+    await next();
+  };
+}
+
+/** The Hono environment of the presets: `c.var.requestId` and `c.var.cspNonce`. */
+export interface SecurityPresetEnv {
+  Variables: { requestId: string; cspNonce: string };
+}
+
+/** Runs middleware in order as one; a middleware's returned response becomes `c.res`. */
+function chain(handlers: readonly MiddlewareHandler[]): MiddlewareHandler {
+  return async (c, next) => {
+    const dispatch = async (index: number): Promise<void> => {
+      const handler = handlers[index];
+      if (handler === undefined) return next();
+      const response = await handler(c, () => dispatch(index + 1));
+      if (response instanceof Response) c.res = response;
+    };
+    await dispatch(0);
+  };
+}
+
+function presetMiddleware(
+  preset: SecurityPreset,
+  problems: ProblemMapper,
+): MiddlewareHandler<SecurityPresetEnv> {
+  const parts: MiddlewareHandler[] = [];
+  if (preset.requestId !== undefined) parts.push(requestIdWith(preset.requestId) as MiddlewareHandler);
+  parts.push(secureHeaders(preset.secureHeaders) as MiddlewareHandler);
+  if (preset.cors !== undefined) parts.push(corsWith(preset.cors, problems));
+  if (preset.crossOriginProtection !== undefined)
+    parts.push(csrfWith(preset.crossOriginProtection, problems));
+  if (preset.bodyLimit !== undefined) parts.push(bodyLimitWith(preset.bodyLimit, problems));
+  return chain(parts) as MiddlewareHandler<SecurityPresetEnv>;
+}
+
+/** Options for {@link jsonApiSecurity}: those of {@link createJsonApiSecurity}, and the mapper of refusals. */
+export interface JsonApiSecurityMiddlewareOptions extends JsonApiSecurityOptions {
+  /** Answers refusals; defaults to a mapper of `httpSecurityProblemStatuses`. */
+  readonly problems?: ProblemMapper;
+}
+
+/** Options for {@link htmlSecurity}: those of {@link createHtmlSecurity}, and the mapper of refusals. */
+export interface HtmlSecurityMiddlewareOptions extends HtmlSecurityOptions {
+  /** Answers refusals; defaults to a mapper of `httpSecurityProblemStatuses`. */
+  readonly problems?: ProblemMapper;
+}
+
+/**
+ * Hono middleware: everything a JSON API needs from this package in one call, in the right order: request
+ * ids, secure headers (CSP `"api"`), strict CORS for the listed origins, cross-origin (CSRF) protection and a
+ * 1 MiB `application/json` body limit. See {@link createJsonApiSecurity} for the options.
+ *
+ * @example
+ * ```ts
+ * import { jsonApiSecurity } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const app = new Hono().use(jsonApiSecurity({ origin: ["https://app.example.com"] }));
+ * app.post("/orders", async (c) => c.json(await c.req.json(), 201));
+ *
+ * const mine = await app.request("/orders", {
+ *   method: "POST",
+ *   headers: { origin: "https://app.example.com", "sec-fetch-site": "same-origin", "content-type": "application/json" },
+ *   body: '{"item":1}',
+ * });
+ * console.assert(mine.status === 201 && mine.headers.get("access-control-allow-origin") === "https://app.example.com");
+ * console.assert(mine.headers.get("x-request-id") !== null && mine.headers.get("x-content-type-options") === "nosniff");
+ *
+ * const attack = await app.request("/orders", { method: "POST", headers: { "sec-fetch-site": "cross-site" } });
+ * console.assert(attack.status === 403 && (await attack.json()).correlationId === attack.headers.get("x-request-id"));
+ * ```
+ */
+export function jsonApiSecurity(
+  options: JsonApiSecurityMiddlewareOptions,
+): MiddlewareHandler<SecurityPresetEnv> {
+  return presetMiddleware(createJsonApiSecurity(options), options.problems ?? defaultProblems());
+}
+
+/**
+ * Hono middleware: the HTML-site preset of {@link createHtmlSecurity} (request ids, secure headers with the
+ * `"html"` CSP and a nonce on `c.var.cspNonce`, CSRF protection, a 1 MiB body limit; CORS only with
+ * `origin`).
+ *
+ * @example
+ * ```ts
+ * import { htmlSecurity } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const app = new Hono()
+ *   .use(htmlSecurity())
+ *   .get("/", (c) => c.html(`<script nonce="${c.var.cspNonce}">start()</script>`))
+ *   .post("/comment", (c) => c.text("saved"));
+ *
+ * const page = await app.request("/");
+ * const nonce = /nonce="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+ * console.assert(nonce !== "" && page.headers.get("content-security-policy")?.includes(`'nonce-${nonce}'`));
+ * const forged = await app.request("/comment", { method: "POST", headers: { "sec-fetch-site": "cross-site" } });
+ * console.assert(forged.status === 403);
+ * ```
+ */
+export function htmlSecurity(
+  options: HtmlSecurityMiddlewareOptions = {},
+): MiddlewareHandler<SecurityPresetEnv> {
+  return presetMiddleware(createHtmlSecurity(options), options.problems ?? defaultProblems());
 }

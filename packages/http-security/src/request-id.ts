@@ -102,7 +102,12 @@ export function createRequestId(options: RequestIdOptions = {}): RequestId {
     header: header.toLowerCase(),
     fromRequest(request) {
       const inbound = request.headers.get(header);
-      if (inbound !== null && inbound.length <= HARD_LIMIT && visibleAscii.test(inbound) && accepts(inbound)) {
+      if (
+        inbound !== null &&
+        inbound.length <= HARD_LIMIT &&
+        visibleAscii.test(inbound) &&
+        accepts(inbound)
+      ) {
         return inbound;
       }
       return generate();

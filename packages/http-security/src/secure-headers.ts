@@ -502,8 +502,8 @@ export function createCspNonce(): string {
 export function createSecureHeaders(options: SecureHeadersOptions = {}): SecureHeaders {
   const compiled = compile(options);
   const usesNonce = compiled.some(([, value]) => value.includes(NONCE_SLOT));
-  const withNonce = (nonce: string | undefined): [string, string][] => {
-    if (!usesNonce) return compiled.map(([name, value]) => [name, value]);
+  const withNonce = (nonce: string | undefined): readonly (readonly [string, string])[] => {
+    if (!usesNonce) return compiled;
     if (nonce === undefined || !nonceShape.test(nonce)) {
       throw new TypeError(
         "SecureHeaders: this CSP needs a nonce of 16 to 256 base64 characters (createCspNonce())",
@@ -517,7 +517,7 @@ export function createSecureHeaders(options: SecureHeadersOptions = {}): SecureH
   };
   return {
     usesNonce,
-    entries: withNonce,
+    entries: (nonce) => withNonce(nonce).map(([name, value]) => [name, value]),
     apply,
     applyTo(response, nonce) {
       const copy = new Response(response.body, response);

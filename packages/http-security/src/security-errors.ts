@@ -19,7 +19,8 @@ const UnsupportedMediaTypeBase: TaggedErrorClass<"UnsupportedMediaType"> =
   /* @__PURE__ */ TaggedError("UnsupportedMediaType");
 const ClientAddressUnknownBase: TaggedErrorClass<"ClientAddressUnknown"> =
   /* @__PURE__ */ TaggedError("ClientAddressUnknown");
-const InvalidIpAddressBase: TaggedErrorClass<"InvalidIpAddress"> = /* @__PURE__ */ TaggedError("InvalidIpAddress");
+const InvalidIpAddressBase: TaggedErrorClass<"InvalidIpAddress"> =
+  /* @__PURE__ */ TaggedError("InvalidIpAddress");
 const CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
   /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
 

@@ -3,13 +3,29 @@
 import {
   CrossOriginRequest,
   createBodyLimit,
+  createClientIp,
   createCors,
   createCrossOriginProtection,
   createCspNonce,
+  createJsonApiSecurity,
+  createRequestId,
   createSecureHeaders,
+  createSignedCookies,
   httpSecurityProblemStatuses,
+  ipKey,
+  serializeCookie,
+  timingSafeEqual,
 } from "@keel/http-security";
-import { bodyLimit, cors, csrf, secureHeaders } from "@keel/http-security/hono";
+import {
+  bodyLimit,
+  clientIp,
+  cors,
+  csrf,
+  htmlSecurity,
+  jsonApiSecurity,
+  requestId,
+  secureHeaders,
+} from "@keel/http-security/hono";
 
 export default async function smoke() {
   const headers = new Headers({ "x-powered-by": "x" });
@@ -53,11 +69,35 @@ export default async function smoke() {
   )
     throw new Error("body limit failed");
 
+  if (!(await timingSafeEqual("abc", "abc")) || (await timingSafeEqual("abc", "abcd")))
+    throw new Error("timingSafeEqual failed");
+  const id = createRequestId().fromRequest(
+    new Request("https://api.example.com/", { headers: { "x-request-id": "bad id" } }),
+  );
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id)) throw new Error("request id failed");
+  const ip = createClientIp({ trustedProxies: ["10.0.0.0/8"] })(
+    new Request("https://api.example.com/", { headers: { "x-forwarded-for": "127.1, ::ffff:1.2.3.4" } }),
+    "10.0.0.1",
+  );
+  if (!ip.isOk() || ip.value !== "1.2.3.4" || ipKey("2001:db8::1").unwrapOr("") !== "2001:db8::/56")
+    throw new Error("client ip failed");
+  if (!serializeCookie("__Host-a", "1").endsWith("Secure; SameSite=Lax")) throw new Error("cookie failed");
+  const signed = createSignedCookies({ keys: ["k".repeat(32)] });
+  const pair = (await signed.serialize("s", "v")).split(";")[0];
+  if ((await signed.get(pair, "s")) !== "v" || (await signed.get("s=v.x", "s")) !== undefined)
+    throw new Error("signed cookie failed");
+  if (createJsonApiSecurity({ origin: ["https://a.example.com"] }).requestId === undefined)
+    throw new Error("preset failed");
+
   for (const middleware of [
     secureHeaders(),
     cors({ origin: ["https://a.example.com"] }),
     csrf(),
     bodyLimit(),
+    requestId(),
+    clientIp(),
+    jsonApiSecurity({ origin: ["https://a.example.com"] }),
+    htmlSecurity(),
   ]) {
     if (typeof middleware !== "function") throw new Error("hono entry");
   }

@@ -1,8 +1,17 @@
 import { createProblemMapper } from "@keel/result";
+import { problemOnError } from "@keel/result/hono";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
-import { cors, csrf, secureHeaders } from "../src/hono.ts";
+import {
+  clientIp,
+  cors,
+  csrf,
+  htmlSecurity,
+  jsonApiSecurity,
+  requestId,
+  secureHeaders,
+} from "../src/hono.ts";
 import { createSecureHeaders, httpSecurityProblemStatuses } from "../src/index.ts";
 
 describe("secureHeaders()", () => {
@@ -231,5 +240,176 @@ describe("csrf()", () => {
     expect(refused.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(refused.headers.get("vary")).toBe("Origin");
     expect(refused.headers.has("access-control-allow-origin")).toBe(false);
+  });
+});
+
+describe("requestId()", () => {
+  const problems = createProblemMapper({ statuses: { ...httpSecurityProblemStatuses } });
+  const app = new Hono()
+    .use(requestId())
+    .get("/", (c) => c.text(c.var.requestId))
+    .get("/boom", () => {
+      throw new Error("secret detail");
+    })
+    .get("/upstream", () => Response.redirect("https://example.com/", 302));
+  app.onError(problemOnError(problems));
+
+  it("keeps an acceptable inbound id and echoes it", async () => {
+    const response = await app.request("/", { headers: { "x-request-id": "lb-1234" } });
+    expect(await response.text()).toBe("lb-1234");
+    expect(response.headers.get("x-request-id")).toBe("lb-1234");
+  });
+
+  it("replaces an unacceptable one with a UUIDv7, the same in the body and the header", async () => {
+    const response = await app.request("/", { headers: { "x-request-id": "<script>" } });
+    const id = await response.text();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(response.headers.get("x-request-id")).toBe(id);
+  });
+
+  it("is the correlation id of a problem answered by problemOnError", async () => {
+    const response = await app.request("/boom", { headers: { "x-request-id": "trace-77" } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get("x-request-id")).toBe("trace-77");
+    const problem = await response.json();
+    expect(problem.correlationId).toBe("trace-77");
+    expect(JSON.stringify(problem)).not.toContain("secret detail");
+  });
+
+  it("is the correlation id of this package's refusals and set on immutable responses", async () => {
+    const guarded = new Hono()
+      .use(requestId())
+      .use(csrf())
+      .post("/", (c) => c.text("ok"));
+    const refused = await guarded.request("/", {
+      method: "POST",
+      headers: { "sec-fetch-site": "cross-site", "x-request-id": "abc-123" },
+    });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).correlationId).toBe("abc-123");
+    expect(refused.headers.get("x-request-id")).toBe("abc-123");
+    expect((await app.request("/upstream")).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("checks its options at set-up", () => {
+    expect(() => requestId({ accept: /x/ })).toThrow(/^createRequestId: accept /);
+  });
+});
+
+describe("clientIp()", () => {
+  it("puts the client address on c.var.clientIp through trusted proxies only", async () => {
+    let remote: string | undefined = "10.0.0.1";
+    const app = new Hono()
+      .use(clientIp({ trustedProxies: ["10.0.0.0/8"], remoteAddress: () => remote }))
+      .get("/", (c) => c.text(c.var.clientIp ?? "none"));
+    const ask = async (xff: string) =>
+      (await app.request("/", { headers: { "x-forwarded-for": xff } })).text();
+    expect(await ask("6.6.6.6, ::ffff:203.0.113.9")).toBe("203.0.113.9");
+    remote = "198.51.100.1";
+    expect(await ask("6.6.6.6")).toBe("198.51.100.1");
+    remote = undefined;
+    expect(await ask("6.6.6.6")).toBe("none");
+  });
+
+  it("reads CF-Connecting-IP only when told to", async () => {
+    const plain = new Hono().use(clientIp()).get("/", (c) => c.text(c.var.clientIp ?? "none"));
+    const cloudflare = new Hono()
+      .use(clientIp({ trustCloudflare: true }))
+      .get("/", (c) => c.text(c.var.clientIp ?? "none"));
+    const headers = { "cf-connecting-ip": "203.0.113.5" };
+    expect(await (await plain.request("/", { headers })).text()).toBe("none");
+    expect(await (await cloudflare.request("/", { headers })).text()).toBe("203.0.113.5");
+  });
+
+  it("checks its options at set-up", () => {
+    expect(() => clientIp({ remoteAddress: "10.0.0.1" as never })).toThrow(/^clientIp: remoteAddress/);
+    expect(() => clientIp({ trustedProxies: ["10.0.0.1/8"] })).toThrow(
+      /^createClientIp: trustedProxies\[0\]/,
+    );
+  });
+});
+
+describe("jsonApiSecurity() and htmlSecurity()", () => {
+  const app = new Hono()
+    .use(jsonApiSecurity({ origin: ["https://app.example.com"], cors: { allowHeaders: ["content-type"] } }))
+    .post("/orders", async (c) => c.json({ received: await c.req.json(), id: c.var.requestId }, 201))
+    .get("/boom", () => {
+      throw new Error("boom");
+    });
+  app.onError(problemOnError(createProblemMapper({ statuses: {} })));
+  const json = { "content-type": "application/json", "sec-fetch-site": "same-origin" };
+
+  it("lets a good request through with every header", async () => {
+    const response = await app.request("/orders", {
+      method: "POST",
+      headers: { ...json, origin: "https://app.example.com" },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    expect(body.received).toEqual({ a: 1 });
+    expect(response.headers.get("x-request-id")).toBe(body.id);
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+  });
+
+  it("answers a CORS preflight, and refuses a bad one with headers and a request id", async () => {
+    const ok = await app.request("/orders", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+    });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("x-content-type-options")).toBe("nosniff");
+    const bad = await app.request("/orders", {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(bad.status).toBe(403);
+    expect(bad.headers.get("x-request-id")).toBe((await bad.json()).correlationId);
+    expect(bad.headers.get("strict-transport-security")).not.toBeNull();
+  });
+
+  it.each([
+    ["a cross-site POST", { "sec-fetch-site": "cross-site", "content-type": "application/json" }, "{}", 403],
+    [
+      "a form body",
+      { "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+      "a=1",
+      415,
+    ],
+    ["a body over 1 MiB", json, JSON.stringify("x".repeat(1_100_000)), 413],
+  ])("refuses %s as a problem with the security headers", async (_name, headers, body, status) => {
+    const response = await app.request("/orders", { method: "POST", headers, body });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await response.json()).correlationId).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("keeps the headers and the request id on errors", async () => {
+    const response = await app.request("/boom");
+    expect(response.status).toBe(500);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await response.json()).correlationId).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("htmlSecurity() gives a nonce and refuses cross-site posts", async () => {
+    const site = new Hono()
+      .use(htmlSecurity())
+      .get("/", (c) => c.html(`<script nonce="${c.var.cspNonce}"></script>`))
+      .post("/", (c) => c.text("ok"));
+    const page = await site.request("/");
+    const nonce = /nonce="([^"]+)"/.exec(await page.text())?.[1];
+    expect(page.headers.get("content-security-policy")).toContain(`'nonce-${nonce}'`);
+    expect(page.headers.has("access-control-allow-origin")).toBe(false);
+    expect(
+      (await site.request("/", { method: "POST", headers: { "sec-fetch-site": "cross-site" } })).status,
+    ).toBe(403);
+  });
+
+  it("requires the origin allow-list", () => {
+    expect(() => jsonApiSecurity({} as never)).toThrow(/origin is required/);
   });
 });

@@ -57,7 +57,10 @@ export function parseIPv6(text: string): IpBytes | undefined {
 }
 
 const isMapped = (bytes: IpBytes): boolean =>
-  bytes.length === 16 && bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  bytes.length === 16 &&
+  bytes.slice(0, 10).every((byte) => byte === 0) &&
+  bytes[10] === 0xff &&
+  bytes[11] === 0xff;
 
 /** An IPv4 or IPv6 address in plain text (no brackets, port or zone), IPv4-mapped IPv6 turned into IPv4. */
 export function parseIp(text: string): IpBytes | undefined {
@@ -70,7 +73,8 @@ export function parseIp(text: string): IpBytes | undefined {
 export function formatIp(bytes: IpBytes): string {
   if (bytes.length === 4) return bytes.join(".");
   const groups: number[] = [];
-  for (let index = 0; index < 16; index += 2) groups.push(((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0));
+  for (let index = 0; index < 16; index += 2)
+    groups.push(((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0));
   // The longest run of two or more zero groups (the first one on a tie) becomes "::".
   let bestStart = -1;
   let bestLength = 1;

@@ -1,0 +1,124 @@
+/**
+ * @module
+ * Presets: the package's checks built together with safe defaults, for a JSON API and for an HTML site.
+ */
+import { type BodyLimit, type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
+import { type Cors, type CorsOptions, createCors } from "./cors.ts";
+import {
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
+  createCrossOriginProtection,
+} from "./csrf.ts";
+import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
+import {
+  type CspOptions,
+  createSecureHeaders,
+  type SecureHeaders,
+  type SecureHeadersOptions,
+} from "./secure-headers.ts";
+
+/** Options of {@link createJsonApiSecurity}: each part takes its own options, or `false` to leave it out. */
+export interface JsonApiSecurityOptions {
+  /** The origins allowed to call the API from a browser (CORS); required, there is no default. */
+  readonly origin: CorsOptions["origin"];
+  /** The rest of the CORS options (credentials, allowed methods and headers...). */
+  readonly cors?: Omit<CorsOptions, "origin">;
+  /** Secure headers; the CSP preset defaults to `"api"` (`default-src 'none'; frame-ancestors 'none'`). */
+  readonly secureHeaders?: SecureHeadersOptions;
+  /** Cross-origin (CSRF) protection; on by default. */
+  readonly csrf?: CrossOriginProtectionOptions | false;
+  /** Body limit; defaults to 1 MiB of `application/json`. */
+  readonly bodyLimit?: BodyLimitOptions | false;
+  /** Request ids; on by default (`x-request-id`). */
+  readonly requestId?: RequestIdOptions | false;
+}
+
+/** Options of {@link createHtmlSecurity}: as for a JSON API, but CORS is off unless `origin` is given. */
+export interface HtmlSecurityOptions extends Omit<JsonApiSecurityOptions, "origin"> {
+  /** The origins allowed to read responses cross-origin; none by default (no CORS headers at all). */
+  readonly origin?: CorsOptions["origin"];
+}
+
+/** The parts a preset built; a part left out is `undefined`. */
+export interface SecurityPreset {
+  readonly secureHeaders: SecureHeaders;
+  readonly cors: Cors | undefined;
+  readonly crossOriginProtection: CrossOriginProtection | undefined;
+  readonly bodyLimit: BodyLimit | undefined;
+  readonly requestId: RequestId | undefined;
+}
+
+function withCspPreset(options: SecureHeadersOptions | undefined, preset: CspOptions): SecureHeadersOptions {
+  const csp = options?.contentSecurityPolicy;
+  return { ...options, contentSecurityPolicy: csp === false ? false : { ...preset, ...csp } };
+}
+
+function build(
+  where: string,
+  options: HtmlSecurityOptions,
+  csp: CspOptions,
+  contentTypes: readonly string[] | undefined,
+): SecurityPreset {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`${where}: options must be an object`);
+  const { origin, csrf, bodyLimit, requestId } = options;
+  return {
+    secureHeaders: createSecureHeaders(withCspPreset(options.secureHeaders, csp)),
+    cors: origin === undefined ? undefined : createCors({ ...options.cors, origin }),
+    crossOriginProtection: csrf === false ? undefined : createCrossOriginProtection(csrf),
+    bodyLimit:
+      bodyLimit === false
+        ? undefined
+        : createBodyLimit(contentTypes === undefined ? bodyLimit : { contentTypes, ...bodyLimit }),
+    requestId: requestId === false ? undefined : createRequestId(requestId),
+  };
+}
+
+/**
+ * Builds, once at set-up, the checks of a JSON API with safe defaults: secure headers with the `"api"` CSP,
+ * strict CORS for the listed origins (required: there are no default origins), cross-origin (CSRF)
+ * protection, a 1 MiB `application/json` body limit and request ids. Each part takes its own options or
+ * `false`; bad options throw the part's `TypeError`. The Hono `jsonApiSecurity()` runs them in order.
+ *
+ * @example
+ * ```ts
+ * import { createJsonApiSecurity } from "@keel/http-security";
+ *
+ * const security = createJsonApiSecurity({ origin: ["https://app.example.com"], cors: { credentials: true } });
+ * const post = new Request("https://api.example.com/orders", {
+ *   method: "POST",
+ *   headers: { "sec-fetch-site": "cross-site", "content-type": "application/json" },
+ *   body: "{}",
+ * });
+ * console.assert(security.crossOriginProtection?.check(post).isErr());
+ * console.assert(new Map(security.secureHeaders.entries()).get("Content-Security-Policy") === "default-src 'none'; frame-ancestors 'none'");
+ * const form = new Request("https://api.example.com/orders", { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+ * console.assert(security.bodyLimit?.check(form).isErr());
+ * ```
+ */
+export function createJsonApiSecurity(options: JsonApiSecurityOptions): SecurityPreset {
+  if (typeof options === "object" && options !== null && options.origin === undefined) {
+    throw new TypeError("createJsonApiSecurity: origin is required (the origins allowed to call the API)");
+  }
+  return build("createJsonApiSecurity", options, { preset: "api" }, ["application/json"]);
+}
+
+/**
+ * Builds, once at set-up, the checks of an HTML site with safe defaults: secure headers with the `"html"`
+ * CSP and a per-request nonce for `script-src` and `style-src`, cross-origin (CSRF) protection, a 1 MiB body
+ * limit and request ids; CORS only when `origin` is given.
+ *
+ * @example
+ * ```ts
+ * import { createCspNonce, createHtmlSecurity } from "@keel/http-security";
+ *
+ * const security = createHtmlSecurity();
+ * const nonce = createCspNonce();
+ * const csp = new Map(security.secureHeaders.entries(nonce)).get("Content-Security-Policy");
+ * console.assert(csp?.includes(`'nonce-${nonce}'`));
+ * console.assert(security.cors === undefined && security.requestId !== undefined);
+ * ```
+ */
+export function createHtmlSecurity(options: HtmlSecurityOptions = {}): SecurityPreset {
+  return build("createHtmlSecurity", options, { preset: "html", nonce: true }, undefined);
+}
