@@ -1,17 +1,18 @@
 import { err, ok } from "@keel/result";
 import { runtime } from "@keel/testing";
-import { requireService } from "@keel/testing/services";
-import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { createTenantContext, createTenantJobHandler, TenantSuspended, tenantJob } from "../src/index.ts";
 
-// A file of its own: BullMQ needs Node's sockets (package.json keel.workerdSkipFiles).
+// A file of its own: BullMQ needs Node's sockets (package.json keel.workerdSkipFiles). Imported inside the
+// test, which runs on Node only: merely loading BullMQ and ioredis overflows the stack in workerd.
 const tenants = createTenantContext<{ id: string }>();
 const lookup = (id: string) => (id === "suspended" ? err(new TenantSuspended()) : ok({ id }));
 
 describe.skipIf(runtime !== "node")("with BullMQ on the real Redis (Node only: the queue example)", () => {
   it("runs each job inside the tenant that queued it", { timeout: 60_000 }, async () => {
+    const { requireService } = await import("@keel/testing/services");
+    const { Queue, Worker } = await import("bullmq");
+    const { Redis } = await import("ioredis");
     const redis = await requireService("redis");
     if (redis.skip) throw new Error(redis.reason);
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
