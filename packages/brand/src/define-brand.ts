@@ -83,8 +83,7 @@ function toBrandError(
  * validators of the built-ins). The schema's output is the brand's base type.
  *
  * `parse` never throws: a schema that throws while validating gives a `BrandError` whose issue quotes
- * nothing. An asynchronous schema cannot be a brand: its first use is a `BrandError`, and using it again
- * throws a `TypeError` (a programmer error).
+ * nothing. An asynchronous schema cannot be a brand: `parse` throws a `TypeError` (a programmer error).
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@
  * Tagged errors to RFC 9457 problem details (`application/problem+json`), with a per-tag status table.
  */
 import { own } from "./_internal/own.ts";
+import { readString } from "./_internal/read-string.ts";
 import { statusPhrase } from "./_internal/status-phrases.ts";
 import { internalFields, wireFields } from "./_internal/wire-data.ts";
 
@@ -192,16 +193,6 @@ function compile(tag: string, entry: unknown, typeBase: string | undefined): Com
   };
 }
 
-function readTag(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  try {
-    const tag = (error as { _tag?: unknown })._tag;
-    return typeof tag === "string" ? tag : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function extensions(error: object, expose: CompiledRule["expose"]): Record<string, unknown> {
   if (expose !== "all" && expose.size === 0) return {};
   // Only the exposed fields are read and walked: a field that stays private costs nothing.
@@ -212,12 +203,14 @@ function extensions(error: object, expose: CompiledRule["expose"]): Record<strin
 
 /** The detail of a mapped error: an `Error`'s own message, unless it is just the tag. */
 function detailOf(error: object, tag: string): string | undefined {
+  let isError: boolean;
   try {
-    const message = error instanceof Error ? error.message : undefined;
-    return typeof message === "string" && message !== tag ? message : undefined;
+    isError = error instanceof Error; // a proxy's getPrototypeOf trap may throw
   } catch {
     return undefined;
   }
+  const message = isError ? readString(error, "message") : undefined;
+  return message !== tag ? message : undefined;
 }
 
 /** A string member of the caller's context, its own property only. */
@@ -296,7 +289,7 @@ export function createProblemMapper<const Tag extends string>(
   }
 
   function toProblemUnchecked(error: unknown, context: ProblemContext = {}): ProblemDetails {
-    const tag = readTag(error);
+    const tag = readString(error, "_tag");
     const rule = tag === undefined ? undefined : rules.get(tag);
     if (tag === undefined || rule === undefined || rule === "unexpected") return unexpected(error, context);
     const mapped = error as object;

@@ -3,6 +3,7 @@
  * A JSON-safe form of `Result`, so a Result can cross an RPC or queue boundary.
  */
 
+import { readString } from "./_internal/read-string.ts";
 import { wireFields } from "./_internal/wire-data.ts";
 import type { Result, ResultAsync } from "./neverthrow.ts";
 
@@ -23,26 +24,11 @@ export type SerializedResult<T> =
 
 const unexpected: SerializedError = { _tag: "UnexpectedError", message: "Unexpected error" };
 
-function messageOf(error: object): string | undefined {
-  try {
-    const message = (error as { message?: unknown }).message;
-    return typeof message === "string" ? message : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function serializeError(error: unknown): SerializedError {
   // An untagged error (or an UnexpectedError) may carry internals in its message: send nothing of it.
-  let tag: unknown;
-  try {
-    tag = (error as { _tag?: unknown } | null)?._tag;
-  } catch {
-    return unexpected;
-  }
-  if (typeof tag !== "string" || tag === "UnexpectedError" || typeof error !== "object") return unexpected;
-  const fields = wireFields(error as object);
-  return { ...fields, _tag: tag, message: messageOf(error as object) ?? tag };
+  const tag = readString(error, "_tag");
+  if (tag === undefined || tag === "UnexpectedError") return unexpected;
+  return { ...wireFields(error as object), _tag: tag, message: readString(error, "message") ?? tag };
 }
 
 /**

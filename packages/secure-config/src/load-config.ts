@@ -34,8 +34,8 @@ export interface LoadConfigOptions {
 
 /**
  * Loads and validates a configuration: `Ok` with the typed, deeply frozen config, or `Err` with one
- * `ConfigError` naming every missing or invalid key with a reason and no value. Never throws (a `TypeError`
- * for a field schema already known to be asynchronous aside).
+ * `ConfigError` naming every missing or invalid key with a reason and no value. Never throws on any input
+ * (a field schema that validates asynchronously is a programmer error: a `TypeError`).
  *
  * @example
  * ```ts
