@@ -5,6 +5,7 @@
  */
 import { err, fromSchema, ok, type Result, type ResultAsync } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { SharedLoads } from "./_internal/shared-loads.ts";
 import { TtlCache } from "./_internal/ttl-cache.ts";
 import type { TenantLike } from "./tenant-context.ts";
 import {
@@ -115,25 +116,14 @@ export function createTenantResolver<Tenant extends TenantLike, Id extends Stand
     return found === undefined ? err(new TenantMissing()) : ok(found.id);
   }
 
-  // Concurrent requests for one tenant share one lookup.
-  const pending = new Map<string, Promise<Result<Tenant, TenantNotFound | TenantSuspended>>>();
-
-  async function find(id: string): Promise<Result<Tenant, TenantNotFound | TenantSuspended>> {
-    const tenant = await lookup(id as StandardSchemaV1.InferOutput<Id>);
-    if (tenant.isOk()) cache?.set(id, tenant.value);
-    return tenant;
-  }
+  // Concurrent requests for one tenant share one lookup; found tenants are kept in the cache, if any.
+  const tenants = new SharedLoads<Tenant, TenantNotFound | TenantSuspended>(
+    async (id) => await lookup(id as StandardSchemaV1.InferOutput<Id>),
+    cache,
+  );
 
   return async (request, claims) => {
     const id = readId(request, claims);
-    if (id.isErr()) return err(id.error);
-    const cached = cache?.get(id.value);
-    if (cached !== undefined) return ok(cached);
-    let lookingUp = pending.get(id.value);
-    if (lookingUp === undefined) {
-      lookingUp = find(id.value).finally(() => pending.delete(id.value));
-      pending.set(id.value, lookingUp);
-    }
-    return lookingUp;
+    return id.isErr() ? err(id.error) : tenants.get(id.value);
   };
 }

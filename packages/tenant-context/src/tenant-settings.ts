@@ -3,8 +3,9 @@
  * Typed per-tenant settings and feature flags: loaded through your function, validated by a schema, cached
  * per tenant with a TTL and a bound on entries, and read for the current tenant.
  */
-import { err, fromSchema, ok, type Result, type ValidationError } from "@keel/result";
+import { err, fromSchema, type Result, type ValidationError } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { SharedLoads } from "./_internal/shared-loads.ts";
 import { TtlCache } from "./_internal/ttl-cache.ts";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 import type { NoTenant } from "./tenant-errors.ts";
@@ -60,37 +61,17 @@ export function createTenantSettings<S extends StandardSchemaV1>(
 ): TenantSettings<StandardSchemaV1.InferOutput<S>> {
   type Settings = StandardSchemaV1.InferOutput<S>;
   const validate = fromSchema(options.schema);
-  const cache = new TtlCache<Settings>(options);
-  const loading = new Map<string, Promise<Result<Settings, ValidationError>>>();
-  // Bumped by invalidate(): a load that started before it must not cache what it read.
-  const generations = new Map<string, number>();
-
-  async function load(tenantId: string): Promise<Result<Settings, ValidationError>> {
-    const generation = generations.get(tenantId) ?? 0;
-    const settings = validate(await options.load(tenantId));
-    if (settings.isOk() && (generations.get(tenantId) ?? 0) === generation)
-      cache.set(tenantId, settings.value);
-    return settings;
-  }
+  const settings = new SharedLoads<Settings, ValidationError>(
+    async (tenantId) => validate(await options.load(tenantId)),
+    new TtlCache<Settings>(options),
+  );
 
   return {
     async current() {
       const tenant = options.context.current();
       if (tenant.isErr()) return err(tenant.error);
-      const id = tenant.value.id;
-      const cached = cache.get(id);
-      if (cached !== undefined) return ok(cached);
-      let pending = loading.get(id);
-      if (pending === undefined) {
-        pending = load(id).finally(() => loading.delete(id));
-        loading.set(id, pending);
-      }
-      return pending;
+      return settings.get(tenant.value.id);
     },
-    invalidate(tenantId) {
-      cache.delete(tenantId);
-      loading.delete(tenantId);
-      generations.set(tenantId, (generations.get(tenantId) ?? 0) + 1);
-    },
+    invalidate: (tenantId) => settings.forget(tenantId),
   };
 }
