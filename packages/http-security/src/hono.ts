@@ -4,6 +4,7 @@
  * middleware. Refusals are RFC 9457 problems (403, 413, 415) from a `@keel/result` problem mapper, repeating nothing the client sent.
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
+import { problemResponse } from "@keel/result/hono";
 import type { Context, MiddlewareHandler } from "hono";
 import { type BodyLimit, type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
 import { type ClientIpOptions, createClientIp } from "./client-ip.ts";
@@ -55,17 +56,6 @@ function onResponseHeaders(c: Context, apply: (headers: Headers) => void): void 
     c.res = new Response(c.res.body, c.res);
     apply(c.res.headers);
   }
-}
-
-function problemResponse(c: Context, problems: ProblemMapper, error: unknown): Response {
-  // The request id of requestId() (or Hono's own), so the client, the logs and the problem agree.
-  const requestId: unknown = c.get("requestId" as never);
-  const instance = new URL(c.req.url).pathname;
-  const context = typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
-  const problem = problems.toProblemUnchecked(error, context);
-  return c.body(JSON.stringify(problem), problem.status as 403, {
-    "content-type": "application/problem+json",
-  });
 }
 
 const isSecureHeaders = (value: SecureHeadersOptions | SecureHeaders): value is SecureHeaders =>

@@ -41,7 +41,7 @@ const fail = (option: string, reason: string): never => {
 
 function compileAccept(accept: RequestIdOptions["accept"]): (id: string) => boolean {
   if (accept === false) return () => false;
-  if (accept === undefined) return (id) => id.length <= 128 && /^[A-Za-z0-9._:-]+$/.test(id);
+  if (accept === undefined) return compileAccept({ maxLength: 128 });
   if (accept instanceof RegExp) {
     if (accept.global || accept.sticky) fail("accept", "must not have the g or y flag (it would keep state)");
     if (!accept.source.startsWith("^") || !accept.source.endsWith("$") || accept.multiline) {

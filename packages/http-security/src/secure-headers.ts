@@ -501,7 +501,9 @@ export function createCspNonce(): string {
  */
 export function createSecureHeaders(options: SecureHeadersOptions = {}): SecureHeaders {
   const compiled = compile(options);
-  const usesNonce = compiled.some(([, value]) => value.includes(NONCE_SLOT));
+  // Each value split at its nonce slots once, here: per request only the CSP, the value with slots, is joined.
+  const pieces = compiled.map(([name, value]) => [name, value.split(NONCE_SLOT)] as const);
+  const usesNonce = pieces.some(([, parts]) => parts.length > 1);
   const withNonce = (nonce: string | undefined): readonly (readonly [string, string])[] => {
     if (!usesNonce) return compiled;
     if (nonce === undefined || !nonceShape.test(nonce)) {
@@ -509,7 +511,10 @@ export function createSecureHeaders(options: SecureHeadersOptions = {}): SecureH
         "SecureHeaders: this CSP needs a nonce of 16 to 256 base64 characters (createCspNonce())",
       );
     }
-    return compiled.map(([name, value]) => [name, value.split(NONCE_SLOT).join(nonce)]);
+    return pieces.map(([name, parts]) => [
+      name,
+      parts.length === 1 ? (parts[0] as string) : parts.join(nonce),
+    ]);
   };
   const apply = (headers: Headers, nonce?: string): void => {
     for (const [name, value] of withNonce(nonce)) headers.set(name, value);

@@ -27,10 +27,28 @@ function problemContext(c: AnyContext): ProblemContext {
   return typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
 }
 
-// Answer through the context, not with a new Response, so headers set by middleware (request id, CORS) stay.
-function problemResponse(problems: ProblemMapper, error: unknown, c: AnyContext): Response {
-  const problem = problems.toProblemUnchecked(error, problemContext(c));
-  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+/**
+ * Answers `error` as the mapper's problem, through the context so that headers middleware set (request id,
+ * CORS) stay on it: the request path is the `instance`, and Hono's request id, when set, the correlation id.
+ * For middleware of your own that refuses a request; takes anything (`toProblemUnchecked`).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { createProblemMapper, TaggedError } from "@keel/result";
+ * import { problemResponse } from "@keel/result/hono";
+ * class Closed extends TaggedError("Closed") {}
+ *
+ * const problems = createProblemMapper({ statuses: { Closed: 503 } });
+ * const app = new Hono().use((c) => problemResponse(c, problems, new Closed()));
+ * const response = await app.request("/anything");
+ * console.assert(response.status === 503 && (await response.json()).instance === "/anything");
+ * ```
+ */
+export function problemResponse(c: Context, problems: ProblemMapper, error: unknown): Response {
+  const context = c as unknown as AnyContext;
+  const problem = problems.toProblemUnchecked(error, problemContext(context));
+  return context.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
 }
@@ -76,7 +94,7 @@ export function createResponder<Tag extends string>(problems: ProblemMapper<Tag>
   return async (c, result, options = {}) => {
     const settled = await (result as HandlerResult<unknown, unknown>);
     const context = c as unknown as AnyContext;
-    if (settled.isErr()) return problemResponse(problems, settled.error, context);
+    if (settled.isErr()) return problemResponse(context, problems, settled.error);
     if (settled.value === undefined) return context.body(null, options.status ?? 204);
     return context.json(settled.value as never, options.status ?? 200);
   };
@@ -138,7 +156,7 @@ export function problemOnError(problems: ProblemMapper): ErrorHandler {
   return (error, c) => {
     // Duck-typed as Hono's own handler does, so an HTTPException from a second copy of Hono still counts.
     if (!("getResponse" in error) || typeof error.getResponse !== "function") {
-      return problemResponse(problems, error, c);
+      return problemResponse(c, problems, error);
     }
     const response = (error as HTTPException).getResponse();
     return c.newResponse(response.body, response);

@@ -3,6 +3,7 @@
 // 2130706433) are refused. IPv6 is RFC 4291 text (hex groups, one "::", an optional dotted-quad tail)
 // without zone id or brackets; IPv4-mapped addresses (::ffff:1.2.3.4) become IPv4. Output is canonical:
 // dotted-quad, or RFC 5952 IPv6 (lower case, shortest form). Nothing here throws, whatever the input.
+import { isToken } from "./http-syntax.ts";
 
 /** An address as bytes: 4 for IPv4, 16 for IPv6. */
 export type IpBytes = readonly number[];
@@ -10,7 +11,7 @@ export type IpBytes = readonly number[];
 const decimalPart = /^(?:0|[1-9][0-9]{0,2})$/;
 const hexGroup = /^[0-9A-Fa-f]{1,4}$/;
 
-export function parseIPv4(text: string): IpBytes | undefined {
+function parseIPv4(text: string): IpBytes | undefined {
   if (text.length > 15) return undefined;
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
@@ -42,7 +43,7 @@ function parseGroups(text: string, allowTail: boolean): number[] | undefined {
   return bytes;
 }
 
-export function parseIPv6(text: string): IpBytes | undefined {
+function parseIPv6(text: string): IpBytes | undefined {
   if (text.length > 45 || text.length < 2) return undefined;
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
@@ -167,7 +168,7 @@ export function forwardedFor(header: string): (string | undefined)[] {
         if (value.length < 2 || !value.endsWith('"') || /["\\]/.test(value.slice(1, -1))) return undefined;
         found = value.slice(1, -1);
       } else {
-        if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) return undefined;
+        if (!isToken(value)) return undefined;
         found = value;
       }
     }

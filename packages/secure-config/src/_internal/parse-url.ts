@@ -6,7 +6,7 @@ export function normaliseProtocols(protocols: readonly string[] | undefined): re
 }
 
 /** What `url()` and `secretUrl()` expect, in words. */
-export function urlExpectation(protocols: readonly string[] | undefined): string {
+function urlExpectation(protocols: readonly string[] | undefined): string {
   return protocols === undefined ? "expected an absolute URL" : `expected a ${protocols.join(" or ")} URL`;
 }
 

@@ -63,7 +63,7 @@ const isWordChar = (char: string | undefined): boolean => char !== undefined && 
  * (`"sk_live_1"`, `'mars'`), after a colon (`received: 70000`), anywhere a token boundary surrounds it.
  * A short value inside a word ("e" in "expected") is not a quote of the input and is kept.
  */
-export function scrub(message: string, values: readonly string[]): string {
+function scrub(message: string, values: readonly string[]): string {
   let text = message;
   for (const value of values) {
     if (value.length > text.length) continue;
