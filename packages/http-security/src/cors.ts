@@ -147,6 +147,13 @@ export function createCors(options: CorsOptions): Cors {
   const allowHeadersValue = allowHeaders.join(", ");
   const exposeValue = exposeHeaders.join(", ");
   const maxAgeValue = String(maxAge);
+  // What a preflight answer depends on, fixed by the options: the Vary names, listed once.
+  const preflightVary = [
+    ...(match === "*" ? [] : ["Origin"]),
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+    ...(privateNetwork ? ["Access-Control-Request-Private-Network"] : []),
+  ];
 
   /** The value of Access-Control-Allow-Origin for this request, if its origin is allowed. */
   const allowOrigin = (request: Request): string | undefined => {
@@ -181,14 +188,10 @@ export function createCors(options: CorsOptions): Cors {
       });
       if (credentials) headers.set("Access-Control-Allow-Credentials", "true");
       if (allowHeadersValue !== "") headers.set("Access-Control-Allow-Headers", allowHeadersValue);
-      const vary = ["Access-Control-Request-Method", "Access-Control-Request-Headers"];
-      if (privateNetwork) {
-        vary.push("Access-Control-Request-Private-Network");
-        if (request.headers.get("access-control-request-private-network") === "true") {
-          headers.set("Access-Control-Allow-Private-Network", "true");
-        }
+      if (privateNetwork && request.headers.get("access-control-request-private-network") === "true") {
+        headers.set("Access-Control-Allow-Private-Network", "true");
       }
-      appendVary(headers, match === "*" ? vary : ["Origin", ...vary]);
+      appendVary(headers, preflightVary);
       return ok(headers);
     },
     apply(request, headers) {

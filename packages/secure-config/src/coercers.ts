@@ -3,7 +3,7 @@
  * Fields for the strings an environment holds: text, integers, ports, booleans, URLs, durations, lists,
  * JSON and enums. Each reason says what was expected, never what was found.
  */
-import { err, fromJson, fromSchema, ok, type Result } from "@keel/result";
+import { err, fromSchema, ok, type Result } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { makeField } from "./_internal/make-field.ts";
 import { own } from "./_internal/own.ts";
@@ -250,16 +250,15 @@ export function json<
   S extends StandardSchemaV1,
   const O extends FieldOptions<StandardSchemaV1.InferOutput<S>> = Record<never, never>,
 >(schema: S, options?: O): FieldFor<StandardSchemaV1.InferOutput<S>, O> {
-  const fromText = fromJson(schema);
   const fromValue = fromSchema(schema);
   return makeField(
     "json()",
-    (raw) =>
-      fromText(raw).mapErr((error) => {
-        // Parsed again only to learn which values the validator may have quoted (and whether it was JSON).
-        const data = parseOrNotJson(raw);
-        return data === notJson ? "expected JSON" : schemaReason(schema, error.issues, raw, data);
-      }),
+    (raw) => {
+      // Parsed here, not by fromJson: the reason needs the data, to scrub the values a validator quoted.
+      const data = parseOrNotJson(raw);
+      if (data === notJson) return err("expected JSON");
+      return fromValue(data).mapErr((error) => schemaReason(schema, error.issues, raw, data));
+    },
     options,
     {
       checkValue: (value) =>

@@ -5,7 +5,6 @@ import { own } from "./own.ts";
 /** The rules of one load that are the same for every key. */
 export interface CheckContext {
   readonly environment: string;
-  readonly production: boolean;
   /** Secret values seen so far, to report one value under two keys (production). */
   readonly secretOwners: Map<string, string>;
 }
@@ -23,17 +22,19 @@ export function checkKey(
   if (raw !== undefined && typeof raw !== "string") return { reasons: ["is a binding, not a text variable"] };
   // Own properties only, here as everywhere: a polluted Object.prototype must not make a field optional.
   const options = own(field, "options");
-  if (raw === undefined || (raw === "" && own(options, "allowEmpty") !== true))
-    return missing(field, raw, context);
+  if (raw === undefined || (raw === "" && own(options, "allowEmpty") !== true)) {
+    return missing(field, options, raw, context);
+  }
   const parsed = field.parse(raw);
   if (parsed.isErr()) return { reasons: [parsed.error] };
   const reasons: string[] = [];
+  const inProduction = context.environment === "production";
   const production = own(field, "production");
-  if (context.production && production !== undefined) {
+  if (inProduction && production !== undefined) {
     const weakness = production(raw);
     if (weakness !== undefined) reasons.push(`${weakness} (production)`);
   }
-  if (context.production && own(field, "secret") === true) {
+  if (inProduction && own(field, "secret") === true) {
     const owner = context.secretOwners.get(raw);
     if (owner !== undefined) reasons.push(`has the same value as ${owner} (production)`);
     else context.secretOwners.set(raw, key);
@@ -41,8 +42,12 @@ export function checkKey(
   return reasons.length > 0 ? { reasons } : { value: deepFreeze(parsed.value) };
 }
 
-function missing(field: Field<unknown>, raw: "" | undefined, context: CheckContext): KeyOutcome {
-  const options = own(field, "options");
+function missing(
+  field: Field<unknown>,
+  options: Field<unknown>["options"] | undefined,
+  raw: "" | undefined,
+  context: CheckContext,
+): KeyOutcome {
   const fallback = own(field, "fallback");
   if (fallback !== undefined) return { value: own(fallback, "value") };
   const requiredIn = own(options, "requiredIn");

@@ -29,7 +29,6 @@ export function validateSpec<S extends ConfigSpec>(
   if (resolved.issue !== undefined) issues.push(resolved.issue);
   const context = {
     environment: resolved.environment,
-    production: resolved.environment === "production",
     secretOwners: new Map<string, string>(),
   };
   // Own properties only, and set with setOwn: a "__proto__" key is data, never the config's prototype.
