@@ -40,7 +40,7 @@ function problemContext(c: AnyContext): ProblemContext {
  * class Closed extends TaggedError("Closed") {}
  *
  * const problems = createProblemMapper({ statuses: { Closed: 503 } });
- * const app = new Hono().use((c) => problemResponse(c, problems, new Closed()));
+ * const app = new Hono().use(async (c) => problemResponse(c, problems, new Closed()));
  * const response = await app.request("/anything");
  * console.assert(response.status === 503 && (await response.json()).instance === "/anything");
  * ```
