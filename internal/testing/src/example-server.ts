@@ -72,6 +72,11 @@ export interface StartExampleOptions {
   readonly runtime: ExampleRuntime;
   /** Extra environment variables (for workerd: text bindings on the worker's `env`). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * workerd only: Durable Object bindings on the worker's `env`, binding name to the class `src/worker.ts`
+   * exports (`{ LOGIN_LIMITER: "RateLimiterObject" }`), with in-memory storage.
+   */
+  readonly durableObjects?: Readonly<Record<string, string>>;
   /** How long to wait for the first HTTP answer; defaults to 20 s. */
   readonly readyTimeoutMs?: number;
 }
@@ -107,10 +112,10 @@ const POLL_INTERVAL_MS = 100;
  * ```
  */
 export async function startExample(options: StartExampleOptions): Promise<ExampleServer> {
-  const { runtime, env = {}, readyTimeoutMs = 20_000 } = options;
+  const { runtime, env = {}, readyTimeoutMs = 20_000, durableObjects = {} } = options;
   const dir = resolvePath(options.dir);
   const port = await freePort();
-  const launch = await prepare(runtime, dir, port, env);
+  const launch = await prepare(runtime, dir, port, env, durableObjects);
   const server = spawnServer(launch, dir, { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -228,6 +233,7 @@ async function prepare(
   dir: string,
   port: number,
   env: Readonly<Record<string, string>>,
+  durableObjects: Readonly<Record<string, string>> = {},
 ): Promise<Launch> {
   switch (runtime) {
     case "node":
@@ -243,7 +249,7 @@ async function prepare(
         cleanup: nothingToClean,
       };
     case "workerd":
-      return prepareWorkerd(dir, port, env);
+      return prepareWorkerd(dir, port, env, durableObjects);
   }
 }
 
@@ -252,6 +258,7 @@ async function prepareWorkerd(
   dir: string,
   port: number,
   env: Readonly<Record<string, string>>,
+  durableObjects: Readonly<Record<string, string>>,
 ): Promise<Launch> {
   const outDir = await mkdtemp(join(tmpdir(), "keel-workerd-"));
   const cleanup = () => rm(outDir, { recursive: true, force: true });
@@ -266,6 +273,7 @@ async function prepareWorkerd(
       compatibilityDate: readRuntimes().workerdCompatibilityDate,
       compatibilityFlags: ["nodejs_compat"],
       bindings: env,
+      durableObjects,
       // Examples may talk to the PostgreSQL and Redis on this machine (127.0.0.1) over TCP sockets.
       allowNetworks: ["public", "local"],
       port,

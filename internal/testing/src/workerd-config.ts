@@ -14,6 +14,11 @@ export interface WorkerdConfigOptions {
   readonly compatibilityFlags: readonly string[];
   /** Text bindings on the Worker's `env`. */
   readonly bindings?: Readonly<Record<string, string>>;
+  /**
+   * Durable Object namespaces on the Worker's `env`: binding name to the class the main module exports
+   * (`{ LIMITER: "RateLimiterObject" }`). Their storage is in memory, gone when workerd stops.
+   */
+  readonly durableObjects?: Readonly<Record<string, string>>;
   /** Serve HTTP on 127.0.0.1:port (for `workerd serve`); omitted for `workerd test`. */
   readonly port?: number;
   /**
@@ -39,6 +44,20 @@ export function workerdConfig(options: WorkerdConfigOptions): string {
   const bindings = Object.entries(options.bindings ?? {}).map(
     ([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`,
   );
+  const objects = Object.entries(options.durableObjects ?? {});
+  for (const [name, className] of objects) {
+    bindings.push(`(name = ${JSON.stringify(name)}, durableObjectNamespace = ${JSON.stringify(className)})`);
+  }
+  const classes = [...new Set(objects.map(([, className]) => className))];
+  const durable =
+    classes.length === 0
+      ? ""
+      : `\n  durableObjectNamespaces = [${classes
+          .map(
+            (className) =>
+              `(className = ${JSON.stringify(className)}, uniqueKey = ${JSON.stringify(`keel-${className}`)})`,
+          )
+          .join(", ")}],\n  durableObjectStorage = (inMemory = void),`;
   const socket =
     options.port === undefined
       ? ""
@@ -58,7 +77,7 @@ const worker :Workerd.Worker = (
   modules = [(name = ${JSON.stringify(options.mainModule)}, esModule = embed ${JSON.stringify(options.mainModule)})],
   compatibilityDate = ${JSON.stringify(options.compatibilityDate)},
   compatibilityFlags = ${JSON.stringify(options.compatibilityFlags)},
-  bindings = [${bindings.join(", ")}],${outbound}
+  bindings = [${bindings.join(", ")}],${outbound}${durable}
 );
 `;
 }

@@ -182,7 +182,7 @@ export interface SignedCookies {
   get(source: Request | Headers | string | null, name: string): Promise<string | undefined>;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function toBase64Url(bytes: Uint8Array): string {
   let binary = "";

@@ -34,7 +34,7 @@ export interface CrossOriginProtection {
   check(request: Request): Result<void, CrossOriginError>;
 }
 
-const safeMethods: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+const safeMethods: ReadonlySet<string> = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS"]);
 
 const fail = (option: string, reason: string): never => {
   throw new TypeError(`createCrossOriginProtection: ${option} ${reason}`);

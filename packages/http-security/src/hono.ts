@@ -309,7 +309,9 @@ export interface ClientIpMiddlewareOptions extends ClientIpOptions {
 /**
  * Hono middleware: puts the client's address on `c.var.clientIp`, by {@link createClientIp} (forwarding
  * headers only through trusted proxies; `CF-Connecting-IP` only with `trustCloudflare: true`), or
- * `undefined` when there is none. Key a rate limiter on `ipKey(c.var.clientIp)`.
+ * `undefined` when there is none. Key a rate limiter on `ipKey(c.var.clientIp)`. Register it before
+ * `bodyLimit()` and the presets: they re-wrap a request that has a body (to count its bytes), and Bun's
+ * `getConnInfo` knows only the original request (it finds no address for the copy).
  *
  * @example
  * ```ts
@@ -439,4 +441,276 @@ export function htmlSecurity(
   options: HtmlSecurityMiddlewareOptions = {},
 ): MiddlewareHandler<SecurityPresetEnv> {
   return presetMiddleware(createHtmlSecurity(options), options.problems ?? defaultProblems());
+}
+
+// --- rate limiting (part 2) ---
+import type { IpKeyOptions } from "./client-ip.ts";
+import { ipRateLimitKey, type RateLimitCheck, type RateLimiter } from "./rate-limit.ts";
+import type { RateLimitError } from "./rate-limit-errors.ts";
+
+/** Options for {@link rateLimit}. */
+export interface RateLimitMiddlewareOptions {
+  /** The limiter from `createRateLimiter` (its failure mode decides what a store failure answers). */
+  readonly limiter: RateLimiter;
+  /**
+   * The request's key: `rateLimitByIp()`, or any function (`(c) => rateLimitKey("user", c.var.userId)`).
+   * `undefined` exempts the request from this limiter.
+   */
+  readonly key: (c: Context) => string | undefined | Promise<string | undefined>;
+  /** Units the request costs (default 1): a number, or a function of the context. */
+  readonly cost?: number | ((c: Context) => number);
+  /** Answers a refusal; defaults to a mapper of `httpSecurityProblemStatuses` (429, 503). */
+  readonly problems?: ProblemMapper<RateLimitError["_tag"]>;
+}
+
+/**
+ * The key function of the client's address: `ipRateLimitKey(c.var.clientIp)`, so register `clientIp()`
+ * (with your trusted proxies) before `rateLimit()`. Without it, or with no address known, every request
+ * shares the key `"ip:unknown"`: a missing address is limited, never exempt.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, createRateLimiter } from "@keel/http-security";
+ * import { clientIp, rateLimit, rateLimitByIp } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const limiter = createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 60_000 });
+ * const app = new Hono()
+ *   .use(clientIp({ remoteAddress: (c) => c.req.header("x-test-peer") })) // getConnInfo(c).remote.address in an app
+ *   .use(rateLimit({ limiter, key: rateLimitByIp() }))
+ *   .get("/", (c) => c.text("ok"));
+ * const ask = (peer: string) => app.request("/", { headers: { "x-test-peer": peer } });
+ * console.assert((await ask("::ffff:192.0.2.1")).status === 200);
+ * console.assert((await ask("192.0.2.1")).status === 429); // the same client
+ * console.assert((await ask("192.0.2.2")).status === 200);
+ * ```
+ */
+export function rateLimitByIp(options?: IpKeyOptions): (c: Context) => string {
+  if (options !== undefined) ipRateLimitKey("127.0.0.1", options); // checks the prefixes at set-up
+  return (c) => ipRateLimitKey((c as Context<ClientIpEnv>).var.clientIp, options);
+}
+
+/** Adds the limiter's headers to the response (`append`: several limiters list several policies). */
+function appendHeaders(headers: Headers, fields: Record<string, string>): void {
+  for (const name in fields) {
+    if (name === "Retry-After") headers.set(name, fields[name] as string);
+    else headers.append(name, fields[name] as string);
+  }
+}
+
+let rateLimitProblems: ProblemMapper | undefined;
+
+/**
+ * The problem response for a refused rate-limit check: 429 with `Retry-After` for `RateLimited`, 503 for
+ * `RateLimitStoreUnavailable`, both with the limiter's `RateLimit-Policy` / `RateLimit` headers. The body
+ * repeats neither the key nor the client's address. For handlers that check a limiter themselves (a login).
+ *
+ * @example
+ * ```ts
+ * import { createLoginLimiter, createMemoryStore } from "@keel/http-security";
+ * import { rateLimitResponse } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const login = createLoginLimiter({ store: createMemoryStore() });
+ * const app = new Hono().post("/login", async (c) => {
+ *   const { account, password } = await c.req.json<{ account: string; password: string }>();
+ *   const attempt = await login.attempt({ account, ip: c.req.header("x-test-peer") });
+ *   if (attempt.isErr()) return rateLimitResponse(c, login, attempt.error); // the password is not checked
+ *   if (password !== "right") return c.json({ error: "wrong account or password" }, 401);
+ *   await login.recordSuccess({ account });
+ *   return c.json({ ok: true });
+ * });
+ * const post = (password: string) =>
+ *   app.request("/login", { method: "POST", headers: { "x-test-peer": "192.0.2.9" }, body: JSON.stringify({ account: "alice", password }) });
+ * for (let i = 0; i < 5; i++) console.assert((await post("wrong")).status === 401);
+ * const sixth = await post("wrong");
+ * console.assert(sixth.status === 429 && sixth.headers.get("retry-after") !== null);
+ * console.assert(sixth.headers.get("ratelimit-policy") === '"login-ip";q=5;w=60'); // the address ran out first
+ * ```
+ */
+export function rateLimitResponse(
+  c: Context,
+  limiter: Pick<RateLimiter, "headers">,
+  error: RateLimitError,
+  problems?: ProblemMapper,
+): Response {
+  rateLimitProblems ??= defaultProblems();
+  const response = problemResponse(c, problems ?? rateLimitProblems, error);
+  appendHeaders(response.headers, limiter.headers(error));
+  return response;
+}
+
+/**
+ * Hono middleware: checks `limiter` for the request's key before the handler runs. Admitted requests get
+ * the `RateLimit-Policy` and `RateLimit` headers on their response; refused ones a 429 problem with
+ * `Retry-After`. A store failure answers 503 when the limiter fails closed, and passes (reported to its
+ * `onStoreError`, with no `RateLimit` header) when it fails open.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore, createRateLimiter, rateLimitKey } from "@keel/http-security";
+ * import { rateLimit } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const store = createMemoryStore({ now: () => 0 }); // a still clock, for the example's exact figures
+ * const limiter = createRateLimiter({ store, limit: 2, windowMs: 60_000, name: "search" });
+ * const app = new Hono()
+ *   .use("/search", rateLimit({ limiter, key: (c) => rateLimitKey("tenant", c.req.header("x-tenant") ?? "none") }))
+ *   .get("/search", (c) => c.text("results"));
+ * const ask = () => app.request("/search", { headers: { "x-tenant": "acme" } });
+ * const first = await ask();
+ * console.assert(first.headers.get("ratelimit") === '"search";r=1;t=120');
+ * console.assert(first.headers.get("ratelimit-policy") === '"search";q=2;w=60');
+ * await ask();
+ * const third = await ask();
+ * console.assert(third.status === 429 && third.headers.get("retry-after") === "90"); // 2 weigh 1 at 30 s into the next window
+ * console.assert(third.headers.get("content-type") === "application/problem+json");
+ * ```
+ */
+export function rateLimit(options: RateLimitMiddlewareOptions): MiddlewareHandler {
+  const { limiter, key, cost = 1 } = options;
+  if (typeof limiter?.check !== "function" || typeof limiter.headers !== "function") {
+    throw new TypeError("rateLimit: limiter must come from createRateLimiter");
+  }
+  if (typeof key !== "function") throw new TypeError("rateLimit: key must be a function of the context");
+  if (
+    typeof cost !== "function" &&
+    (!Number.isSafeInteger(cost) || cost < 1 || cost > limiter.policy.limit)
+  ) {
+    throw new TypeError("rateLimit: cost must be a whole number from 1 to the limit, or a function");
+  }
+  const problems = options.problems ?? defaultProblems();
+  return async (c, next) => {
+    const id = await key(c);
+    if (id === undefined) {
+      await next();
+      return undefined;
+    }
+    const result = await limiter.check(id, typeof cost === "function" ? cost(c) : cost);
+    if (result.isErr()) return rateLimitResponse(c, limiter, result.error, problems);
+    const decision: RateLimitCheck = result.value;
+    await next();
+    onResponseHeaders(c, (headers) => appendHeaders(headers, limiter.headers(decision)));
+    return undefined;
+  };
+}
+
+// --- JWT (part 2) ---
+import { parseBearer } from "./_internal/bearer.ts";
+import { isToken } from "./_internal/http-syntax.ts";
+import { parseCookies } from "./cookies.ts";
+import type { JwtClaims, JwtVerifier } from "./jwt.ts";
+import { type JwtError, JwtMalformed, JwtMissing } from "./jwt-errors.ts";
+
+/** The Hono environment {@link jwtAuth} adds: `c.var.claims`, the verified (schema-typed) claims. */
+export interface JwtAuthEnv<Claims = JwtClaims> {
+  Variables: { claims: Claims };
+}
+
+/** Options for {@link jwtAuth}. */
+export interface JwtAuthOptions<Claims = JwtClaims> {
+  /** The verifier from `createJwtVerifier`; its claims type becomes `c.var.claims`'s. */
+  readonly verifier: JwtVerifier<Claims>;
+  /**
+   * The request header holding `Bearer <token>`; defaults to `"authorization"`. `false` reads only the
+   * cookie.
+   */
+  readonly header?: string | false;
+  /**
+   * A cookie holding the bare token (a browser session), read when the header holds no `Bearer`
+   * credentials: absent, or another scheme; never instead of a malformed `Bearer`. Pair it with `csrf()` (a
+   * cookie is sent on cross-site requests) and give it a `__Host-` name (the first cookie of a name wins).
+   */
+  readonly cookie?: string;
+  /** The `realm` of the `WWW-Authenticate` challenge; none by default. */
+  readonly realm?: string;
+  /** Answers a refusal; defaults to a mapper of `httpSecurityProblemStatuses` (401, and 503 for a JWKS outage). */
+  readonly problems?: ProblemMapper<JwtError["_tag"]>;
+}
+
+/**
+ * Hono middleware: verifies the request's bearer token (the `Authorization` header, strictly
+ * `Bearer <token68>`, or else the configured cookie) with a {@link createJwtVerifier} verifier and puts the
+ * claims on `c.var.claims`. A refusal is a 401 problem with `WWW-Authenticate: Bearer` (RFC 6750: no
+ * `error` when no token was sent, else `error="invalid_token"`; never an `error_description` or anything
+ * of the token); a JWKS outage is a 503 problem.
+ *
+ * @example
+ * ```ts
+ * import { createJwtSigner, createJwtVerifier } from "@keel/http-security";
+ * import { jwtAuth } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ * import * as z from "zod";
+ *
+ * const secret = "a-secret-of-at-least-32-bytes-for-hs256!";
+ * const verifier = createJwtVerifier({
+ *   algorithms: ["HS256"],
+ *   key: secret,
+ *   issuer: "https://auth.example",
+ *   audience: "api",
+ *   claims: z.object({ sub: z.string(), scope: z.string() }),
+ * });
+ * const app = new Hono()
+ *   .use("/api/*", jwtAuth({ verifier, realm: "api" }))
+ *   .get("/api/me", (c) => c.json({ user: c.var.claims.sub, scope: c.var.claims.scope }));
+ *
+ * const signer = createJwtSigner({ algorithm: "HS256", key: secret, issuer: "https://auth.example", audience: "api" });
+ * const token = await signer.sign({ scope: "read" }, { subject: "user-1" });
+ * const me = await app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
+ * console.assert(me.status === 200 && (await me.json()).user === "user-1");
+ *
+ * const anonymous = await app.request("/api/me");
+ * console.assert(anonymous.status === 401 && anonymous.headers.get("www-authenticate") === 'Bearer realm="api"');
+ * const forged = await app.request("/api/me", { headers: { authorization: `Bearer ${token}x` } });
+ * console.assert(forged.headers.get("www-authenticate") === 'Bearer realm="api", error="invalid_token"');
+ * ```
+ */
+export function jwtAuth<Claims = JwtClaims>(
+  options: JwtAuthOptions<Claims>,
+): MiddlewareHandler<JwtAuthEnv<Claims>> {
+  const fail = (option: string, reason: string): never => {
+    throw new TypeError(`jwtAuth: ${option} ${reason}`);
+  };
+  if (typeof options !== "object" || options === null) fail("options", "must be an object");
+  const { verifier, cookie, realm } = options;
+  if (typeof verifier?.verify !== "function") fail("verifier", "must be made by createJwtVerifier");
+  const header = options.header === undefined ? "authorization" : options.header;
+  if (header !== false && (typeof header !== "string" || !isToken(header))) {
+    fail("header", "must be a header name or false");
+  }
+  if (cookie !== undefined && (typeof cookie !== "string" || !isToken(cookie)))
+    fail("cookie", "must be a cookie name");
+  if (header === false && cookie === undefined) fail("header", "may be false only with a cookie");
+  if (realm !== undefined && (typeof realm !== "string" || !/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(realm))) {
+    fail("realm", "must be printable ASCII without quotes or backslashes");
+  }
+  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  const challenge = realm === undefined ? "Bearer" : `Bearer realm="${realm}"`;
+  const separator = realm === undefined ? " " : ", ";
+
+  return async (c, next) => {
+    let token: string | false | undefined;
+    if (header !== false) token = parseBearer(c.req.raw.headers.get(header));
+    if (token === undefined && cookie !== undefined) token = parseCookies(c.req.raw).get(cookie);
+    let error: JwtError;
+    if (token === false) error = new JwtMalformed();
+    else if (token === undefined) error = new JwtMissing();
+    else {
+      const result = await verifier.verify(token);
+      if (result.isOk()) {
+        c.set("claims", result.value.claims);
+        await next();
+        return undefined;
+      }
+      error = result.error;
+    }
+    const response = problemResponse(c, problems, error);
+    if (response.status === 401) {
+      response.headers.set(
+        "WWW-Authenticate",
+        error._tag === "JwtMissing" ? challenge : `${challenge}${separator}error="invalid_token"`,
+      );
+    }
+    return response;
+  };
 }

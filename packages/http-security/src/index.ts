@@ -20,6 +20,51 @@ export {
   type CrossOriginProtectionOptions,
   createCrossOriginProtection,
 } from "./csrf.ts";
+// --- JWT (part 2) ---
+export {
+  createJwtSigner,
+  createJwtVerifier,
+  type InferSchemaOutput,
+  type JwtAlgorithm,
+  type JwtClaims,
+  type JwtHeader,
+  type JwtSigner,
+  type JwtSignerOptions,
+  type JwtSignOptions,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+  type JwtVerifyKey,
+  type RemoteJwksOptions,
+  type SecretLike,
+  type StandardSchema,
+  type VerifiedJwt,
+} from "./jwt.ts";
+export {
+  JwtAlgorithmNotAllowed,
+  JwtClaimInvalid,
+  type JwtError,
+  JwtExpired,
+  JwtInvalidSignature,
+  JwtKeyUnavailable,
+  JwtMalformed,
+  JwtMissing,
+  JwtNotYetValid,
+} from "./jwt-errors.ts";
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
+// --- passwords (part 2) ---
+// The hasher itself is the "@keel/http-security/password" entry (it loads node:crypto or @noble/hashes);
+// its errors are here too, beside httpSecurityProblemStatuses.
+export {
+  MalformedPasswordHash,
+  PasswordEmpty,
+  type PasswordError,
+  type PasswordHashError,
+  PasswordHashingFailed,
+  type PasswordInputError,
+  PasswordNotWellFormed,
+  PasswordTooLong,
+  UnsupportedPasswordHash,
+} from "./password-errors.ts";
 export {
   createHtmlSecurity,
   createJsonApiSecurity,
@@ -27,6 +72,44 @@ export {
   type JsonApiSecurityOptions,
   type SecurityPreset,
 } from "./preset.ts";
+export {
+  createLoginLimiter,
+  createRateLimiter,
+  ipRateLimitKey,
+  type LoginAttempt,
+  type LoginLimiter,
+  type LoginLimiterOptions,
+  loginAccountKey,
+  type RateLimitCheck,
+  type RateLimiter,
+  type RateLimiterOptions,
+  rateLimitKey,
+} from "./rate-limit.ts";
+// --- rate limiting (part 2) ---
+export {
+  type RateLimitError,
+  RateLimited,
+  type RateLimitedFields,
+  RateLimitStoreUnavailable,
+} from "./rate-limit-errors.ts";
+export type {
+  RateLimitAlgorithm,
+  RateLimitDecision,
+  RateLimitPolicy,
+  RateLimitStore,
+} from "./rate-limit-store.ts";
+export {
+  type BunRedisLike,
+  createRedisStore,
+  fromBunRedis,
+  fromIoredis,
+  fromNodeRedis,
+  type IoredisLike,
+  type NodeRedisLike,
+  type RedisScriptClient,
+  type RedisStore,
+  type RedisStoreOptions,
+} from "./redis-store.ts";
 export { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
 export {
   type CspDirectiveName,
@@ -57,3 +140,15 @@ export {
   UnsupportedMediaType,
 } from "./security-errors.ts";
 export { timingSafeEqual } from "./timing-safe.ts";
+export {
+  createDurableObjectStore,
+  type DurableObjectStoreOptions,
+  fromRateLimitBinding,
+  type RateLimitBinding,
+  type RateLimitBindingOptions,
+  type RateLimiterNamespace,
+  RateLimiterObject,
+  type RateLimiterObjectState,
+  type RateLimiterStorage,
+  type RateLimiterStub,
+} from "./workers-store.ts";

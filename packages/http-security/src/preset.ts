@@ -25,7 +25,7 @@ export interface JsonApiSecurityOptions {
   readonly cors?: Omit<CorsOptions, "origin">;
   /** Secure headers; the CSP preset defaults to `"api"` (`default-src 'none'; frame-ancestors 'none'`). */
   readonly secureHeaders?: SecureHeadersOptions;
-  /** Cross-origin (CSRF) protection; on by default. */
+  /** Cross-origin (CSRF) protection; on by default, trusting the origins listed in `origin`. */
   readonly csrf?: CrossOriginProtectionOptions | false;
   /** Body limit; defaults to 1 MiB of `application/json`. */
   readonly bodyLimit?: BodyLimitOptions | false;
@@ -53,6 +53,24 @@ function withCspPreset(options: SecureHeadersOptions | undefined, preset: CspOpt
   return { ...options, contentSecurityPolicy: csp === false ? false : { ...preset, ...csp } };
 }
 
+/**
+ * An origin allowed to make credentialed CORS calls must also pass the CSRF check, or the browser app the
+ * allow-list names could not write: its listed origins join `trustedOrigins`. A predicate cannot be listed
+ * (pass `csrf.trustedOrigins` yourself), and `"*"` never makes a write trusted.
+ */
+function trustCorsOrigins(
+  csrf: CrossOriginProtectionOptions | undefined,
+  origin: CorsOptions["origin"] | undefined,
+): CrossOriginProtectionOptions | undefined {
+  if (!Array.isArray(origin)) return csrf;
+  const listed = origin.filter((value) => value !== "*");
+  if (listed.length === 0) return csrf;
+  const extra = csrf?.trustedOrigins;
+  // Anything but a list is left for createCrossOriginProtection to refuse with its own message.
+  const trustedOrigins = extra === undefined ? listed : Array.isArray(extra) ? [...listed, ...extra] : extra;
+  return { ...csrf, trustedOrigins };
+}
+
 function build(
   where: string,
   options: HtmlSecurityOptions,
@@ -65,7 +83,8 @@ function build(
   return {
     secureHeaders: createSecureHeaders(withCspPreset(options.secureHeaders, csp)),
     cors: origin === undefined ? undefined : createCors({ ...options.cors, origin }),
-    crossOriginProtection: csrf === false ? undefined : createCrossOriginProtection(csrf),
+    crossOriginProtection:
+      csrf === false ? undefined : createCrossOriginProtection(trustCorsOrigins(csrf, origin)),
     bodyLimit:
       bodyLimit === false
         ? undefined
@@ -77,7 +96,8 @@ function build(
 /**
  * Builds, once at set-up, the checks of a JSON API with safe defaults: secure headers with the `"api"` CSP,
  * strict CORS for the listed origins (required: there are no default origins), cross-origin (CSRF)
- * protection, a 1 MiB `application/json` body limit and request ids. Each part takes its own options or
+ * protection (which trusts the listed origins, so the browser app can write), a 1 MiB `application/json`
+ * body limit and request ids. Each part takes its own options or
  * `false`; bad options throw the part's `TypeError`. The Hono `jsonApiSecurity()` runs them in order.
  *
  * @example

@@ -197,7 +197,7 @@ export const defaultPermissionsPolicy: PermissionsPolicy = {
   usb: [],
 };
 
-const referrerPolicies: ReadonlySet<string> = new Set([
+const referrerPolicies: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "no-referrer",
   "no-referrer-when-downgrade",
   "origin",

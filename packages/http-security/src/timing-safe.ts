@@ -19,7 +19,7 @@ function hmacKey(): Promise<CryptoKey> {
   return processKey;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function bytesOf(value: unknown, name: string): Uint8Array<ArrayBuffer> {
   if (typeof value === "string") return encoder.encode(value);

@@ -26,6 +26,7 @@ import {
   requestId,
   secureHeaders,
 } from "@keel/http-security/hono";
+import { createPasswordHasher } from "@keel/http-security/password";
 
 export default async function smoke() {
   const headers = new Headers({ "x-powered-by": "x" });
@@ -101,5 +102,23 @@ export default async function smoke() {
   ]) {
     if (typeof middleware !== "function") throw new Error("hono entry");
   }
+
+  // The password entry: node:crypto where the runtime has it, @noble/hashes on flag-free workerd.
+  const passwords = createPasswordHasher({
+    allowWeakParameters: true,
+    argon2id: { memoryCost: 64, timeCost: 1 },
+  });
+  const phc = await passwords.hash("a\u0000b");
+  if (!phc.isOk() || !phc.value.startsWith("$argon2id$v=19$m=64,t=1,p=1$"))
+    throw new Error("password hash failed");
+  const [right, wrong] = [
+    await passwords.verify(phc.value, "a\u0000b"),
+    await passwords.verify(phc.value, "a"),
+  ];
+  if (!right.isOk() || right.value !== true || !wrong.isOk() || wrong.value !== false)
+    throw new Error("password verify failed");
+  const reference = "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+  if ((await passwords.verify(reference, "password")).unwrapOr(false) !== true)
+    throw new Error("password vector");
   return "ok";
 }

@@ -24,6 +24,31 @@ describe("createJsonApiSecurity", () => {
     expect(cross?.isErr()).toBe(true);
   });
 
+  it("lets the listed origins write cross-site (CSRF trusts them), and no other", () => {
+    const post = (origin: string): Request =>
+      new Request("https://api.example.com/orders", {
+        method: "POST",
+        headers: { "sec-fetch-site": "cross-site", origin },
+      });
+    const security = createJsonApiSecurity({
+      origin: ["https://app.example.com"],
+      cors: { credentials: true },
+      csrf: { trustedOrigins: ["https://admin.example.com"] },
+    });
+    const check = (origin: string) => security.crossOriginProtection?.check(post(origin)).isOk();
+    expect(check("https://app.example.com")).toBe(true);
+    expect(check("https://admin.example.com")).toBe(true);
+    expect(check("https://app.example.com.evil.example")).toBe(false);
+    expect(check("null")).toBe(false);
+    const publicApi = createJsonApiSecurity({ origin: ["*"] });
+    expect(publicApi.crossOriginProtection?.check(post("https://evil.example")).isOk()).toBe(false);
+    const byPredicate = createJsonApiSecurity({ origin: (origin) => origin === "https://app.example.com" });
+    expect(byPredicate.crossOriginProtection?.check(post("https://app.example.com")).isOk()).toBe(false);
+    expect(() =>
+      createJsonApiSecurity({ origin: ["https://a.example"], csrf: { trustedOrigins: "x" as never } }),
+    ).toThrow(/^createCrossOriginProtection: trustedOrigins/);
+  });
+
   it("requires the origin allow-list", () => {
     expect(() => createJsonApiSecurity({} as never)).toThrow(/^createJsonApiSecurity: origin /);
     expect(() => createJsonApiSecurity({ origin: [] })).toThrow(/^createCors: origin /);

@@ -4,7 +4,7 @@
 // quoting the value.
 
 /** Directives whose value is a source list (CSP Level 3 fetch directives, plus the document/navigation ones). */
-const sourceListDirectives: ReadonlySet<string> = new Set([
+const sourceListDirectives: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "default-src",
   "script-src",
   "script-src-elem",
@@ -27,8 +27,11 @@ const sourceListDirectives: ReadonlySet<string> = new Set([
   "frame-ancestors",
 ]);
 /** Directives with no value. */
-const flagDirectives: ReadonlySet<string> = new Set(["upgrade-insecure-requests", "block-all-mixed-content"]);
-const otherDirectives: ReadonlySet<string> = new Set([
+const flagDirectives: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  "upgrade-insecure-requests",
+  "block-all-mixed-content",
+]);
+const otherDirectives: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "sandbox",
   "report-uri",
   "report-to",
@@ -38,13 +41,13 @@ const otherDirectives: ReadonlySet<string> = new Set([
 ]);
 
 /** Every directive name this package accepts. */
-export const knownDirectives: ReadonlySet<string> = new Set([
+export const knownDirectives: ReadonlySet<string> = /* @__PURE__ */ new Set([
   ...sourceListDirectives,
   ...flagDirectives,
   ...otherDirectives,
 ]);
 
-const keywords: ReadonlySet<string> = new Set([
+const keywords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "'self'",
   "'none'",
   "'unsafe-inline'",
@@ -57,17 +60,17 @@ const keywords: ReadonlySet<string> = new Set([
   "'inline-speculation-rules'",
 ]);
 const base64Value = "[A-Za-z0-9+/_-]+={0,2}";
-const nonceSource = new RegExp(`^'nonce-${base64Value}'$`);
-const hashSource = new RegExp(`^'sha(?:256|384|512)-${base64Value}'$`);
+const nonceSource = /* @__PURE__ */ new RegExp(`^'nonce-${base64Value}'$`);
+const hashSource = /* @__PURE__ */ new RegExp(`^'sha(?:256|384|512)-${base64Value}'$`);
 const schemeSource = /^[A-Za-z][A-Za-z0-9+.-]*:$/;
 const hostLabel = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
-const hostSource = new RegExp(
+const hostSource = /* @__PURE__ */ new RegExp(
   `^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:\\*|(?:\\*\\.)?${hostLabel}(?:\\.${hostLabel})*)(?::(?:[0-9]{1,5}|\\*))?(?:/[A-Za-z0-9\\-._~!$&()*+=:@%/]*)?$`,
 );
 // A keyword or nonce/hash written without its single quotes would be read as a host name ("self").
 const unquotedKeyword =
   /^(?:self|none|unsafe-[a-z-]+|strict-dynamic|report-sample|wasm-unsafe-eval|nonce-.*|sha(?:256|384|512)-.*)$/i;
-const sandboxTokens: ReadonlySet<string> = new Set([
+const sandboxTokens: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "allow-downloads",
   "allow-forms",
   "allow-modals",

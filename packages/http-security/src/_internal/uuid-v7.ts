@@ -5,11 +5,35 @@
 let lastMillis = -1;
 let counter = 0;
 
-const hex = (byte: number): string => byte.toString(16).padStart(2, "0");
+// Random bytes are drawn 4 KiB at a time: one getRandomValues call costs about as much as formatting an id.
+const POOL_SIZE = 4096;
+const pool = /* @__PURE__ */ new Uint8Array(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function randomBytes16(): Uint8Array {
+  if (poolOffset === POOL_SIZE) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.slice(poolOffset, poolOffset + 16);
+  // Zeroed once used, so no byte of one id can ever reappear in another.
+  pool.fill(0, poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return bytes;
+}
+
+const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, byte) =>
+  byte.toString(16).padStart(2, "0"),
+);
+const hex = (bytes: Uint8Array, from: number, to: number): string => {
+  let text = "";
+  for (let index = from; index < to; index++) text += HEX[bytes[index] ?? 0];
+  return text;
+};
 
 /** A fresh UUIDv7 in its lower-case 8-4-4-4-12 form, ordered by creation time within the process. */
 export function uuidV7(now: number = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const bytes = randomBytes16();
   let millis = Math.max(now, lastMillis);
   if (millis === lastMillis) {
     counter++;
@@ -30,6 +54,5 @@ export function uuidV7(now: number = Date.now()): string {
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const text = Array.from(bytes, hex).join("");
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+  return `${hex(bytes, 0, 4)}-${hex(bytes, 4, 6)}-${hex(bytes, 6, 8)}-${hex(bytes, 8, 10)}-${hex(bytes, 10, 16)}`;
 }

@@ -1,0 +1,340 @@
+import { err, ok } from "@keel/result";
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import {
+  createLoginLimiter,
+  createMemoryStore,
+  createRateLimiter,
+  httpSecurityProblemStatuses,
+  ipRateLimitKey,
+  loginAccountKey,
+  RateLimited,
+  type RateLimitStore,
+  RateLimitStoreUnavailable,
+  rateLimitKey,
+} from "../src/index.ts";
+
+const PROPERTY_TIMEOUT = 120_000;
+
+/** A store whose every call fails the way the contract says (Err), or breaks it (throws). */
+function brokenStore(mode: "err" | "throw"): RateLimitStore {
+  const fail = async () => {
+    if (mode === "throw") throw new Error("ECONNREFUSED 10.0.0.5:6379");
+    return err(new RateLimitStoreUnavailable({ cause: new Error("ECONNREFUSED") }));
+  };
+  return { consume: fail, reset: fail };
+}
+
+describe("createRateLimiter", () => {
+  it("admits the limit, then refuses with RateLimited carrying the decision", async () => {
+    let now = 0;
+    const limiter = createRateLimiter({
+      store: createMemoryStore({ now: () => now }),
+      limit: 3,
+      windowMs: 10_000,
+      name: "api",
+    });
+    for (const remaining of [2, 1, 0]) {
+      const result = await limiter.check("k");
+      expect(result.isOk() && result.value).toMatchObject({
+        allowed: true,
+        policy: "api",
+        limit: 3,
+        remaining,
+      });
+    }
+    const refused = await limiter.check("k");
+    expect(refused.isErr() && refused.error).toBeInstanceOf(RateLimited);
+    expect(refused.isErr() && refused.error).toMatchObject({
+      policy: "api",
+      limit: 3,
+      remaining: 0,
+      retryAfterMs: 13_334, // the 3 of this window weigh 2 in the next one at 3,334 ms
+    });
+    now = 20_000;
+    expect((await limiter.check("k")).isOk()).toBe(true);
+  });
+
+  it("admits exactly the limit under 1,000 concurrent checks of one key", async () => {
+    for (const algorithm of ["sliding-window", "token-bucket"] as const) {
+      const limiter = createRateLimiter({
+        store: createMemoryStore(),
+        limit: 100,
+        windowMs: 3_600_000,
+        algorithm,
+      });
+      const results = await Promise.all(Array.from({ length: 1000 }, () => limiter.check("one-key")));
+      expect(results.filter((r) => r.isOk())).toHaveLength(100);
+      expect(results.filter((r) => r.isErr() && r.error._tag === "RateLimited")).toHaveLength(900);
+    }
+  });
+
+  it("counts a cost and refuses a cost outside 1..limit", async () => {
+    const limiter = createRateLimiter({ store: createMemoryStore(), limit: 10, windowMs: 60_000 });
+    const result = await limiter.check("k", 4);
+    expect(result.isOk() && result.value.remaining).toBe(6);
+    await expect(limiter.check("k", 11)).rejects.toThrow(TypeError);
+    await expect(limiter.check("k", 0)).rejects.toThrow(TypeError);
+    await expect(limiter.check("k", 1.5)).rejects.toThrow(TypeError);
+  });
+
+  it("namespaces keys by name: limiters sharing a store do not share counts", async () => {
+    const store = createMemoryStore();
+    const a = createRateLimiter({ store, limit: 1, windowMs: 60_000, name: "a" });
+    const b = createRateLimiter({ store, limit: 1, windowMs: 60_000, name: "b" });
+    expect((await a.check("k")).isOk()).toBe(true);
+    expect((await b.check("k")).isOk()).toBe(true);
+    expect((await a.check("k")).isErr()).toBe(true);
+    const again = createRateLimiter({ store, limit: 1, windowMs: 60_000, name: "a" });
+    expect((await again.check("k")).isErr()).toBe(true); // same name, same counts (other processes)
+    expect((await b.check("k")).isErr()).toBe(true);
+    expect((await a.reset("k")).isOk()).toBe(true); // forgets a's count only
+    expect((await b.check("k")).isErr()).toBe(true);
+    expect((await a.check("k")).isOk()).toBe(true);
+    expect((await store.reset("k")).isOk()).toBe(true); // the store's own keys are apart from the limiters'
+    expect((await b.check("k")).isErr()).toBe(true);
+  });
+
+  it("cuts very long keys, so an attacker-chosen key cannot grow memory without bound", async () => {
+    const seen: string[] = [];
+    const store = createMemoryStore();
+    const spy: RateLimitStore = {
+      consume: (key, policy, cost) => {
+        seen.push(key);
+        return store.consume(key, policy, cost);
+      },
+      reset: (key) => store.reset(key),
+    };
+    const limiter = createRateLimiter({ store: spy, limit: 1, windowMs: 60_000 });
+    await limiter.check("x".repeat(1_000_000));
+    expect(seen[0]?.length).toBeLessThan(600);
+    expect((await limiter.check("x".repeat(999_999))).isOk()).toBe(true); // another length, another key
+  });
+
+  it("resets a key", async () => {
+    const limiter = createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 60_000 });
+    await limiter.check("k");
+    expect((await limiter.check("k")).isErr()).toBe(true);
+    expect((await limiter.reset("k")).isOk()).toBe(true);
+    expect((await limiter.check("k")).isOk()).toBe(true);
+  });
+
+  it.each([
+    [{ limit: 0 }, /^createRateLimiter: limit/],
+    [{ limit: 2.5 }, /^createRateLimiter: limit/],
+    [{ windowMs: 0 }, /^createRateLimiter: windowMs/],
+    [{ windowMs: Number.NaN }, /^createRateLimiter: windowMs/],
+    [{ limit: 2 ** 30, windowMs: 2 ** 30 }, /^createRateLimiter: limit \* windowMs/],
+    [{ algorithm: "leaky" }, /^createRateLimiter: algorithm/],
+    [{ name: 'a"b' }, /^createRateLimiter: name/],
+    [{ name: "" }, /^createRateLimiter: name/],
+    [{ name: "a:b" }, /^createRateLimiter: name/],
+    [{ failure: "ignore" }, /^createRateLimiter: failure/],
+    [{ onStoreError: "log" }, /^createRateLimiter: onStoreError/],
+    [{ store: {} }, /^createRateLimiter: store/],
+  ])("refuses %o at set-up", (bad, message) => {
+    expect(() =>
+      createRateLimiter({ store: createMemoryStore(), limit: 5, windowMs: 1000, ...(bad as object) }),
+    ).toThrow(message);
+  });
+});
+
+describe("failure modes", () => {
+  it.each(["err", "throw"] as const)(
+    "fails closed by default when the store %ss, and reports it",
+    async (mode) => {
+      const onStoreError = vi.fn();
+      const limiter = createRateLimiter({ store: brokenStore(mode), limit: 5, windowMs: 1000, onStoreError });
+      expect(limiter.failure).toBe("closed");
+      const result = await limiter.check("k");
+      expect(result.isErr() && result.error._tag).toBe("RateLimitStoreUnavailable");
+      expect(onStoreError).toHaveBeenCalledTimes(1);
+      expect(onStoreError.mock.calls[0]?.[0]).toBeInstanceOf(RateLimitStoreUnavailable);
+      if (result.isErr()) {
+        expect(result.error.message).not.toMatch(/10\.0\.0\.5|ECONNREFUSED/);
+        expect(limiter.headers(result.error)).toEqual({ "RateLimit-Policy": '"default";q=5;w=1' });
+      }
+      expect((await limiter.reset("k")).isErr()).toBe(true);
+    },
+  );
+
+  it.each(["err", "throw"] as const)(
+    "fails open on request when the store %ss: admitted, marked, reported",
+    async (mode) => {
+      const onStoreError = vi.fn(() => {
+        throw new Error("a reporter that throws changes nothing");
+      });
+      const limiter = createRateLimiter({
+        store: brokenStore(mode),
+        limit: 5,
+        windowMs: 1000,
+        failure: "open",
+        onStoreError,
+      });
+      const result = await limiter.check("k");
+      expect(result.isOk()).toBe(true);
+      if (result.isOk()) {
+        expect(result.value.unavailable?._tag).toBe("RateLimitStoreUnavailable");
+        expect(limiter.headers(result.value)).toEqual({ "RateLimit-Policy": '"default";q=5;w=1' });
+      }
+      expect(onStoreError).toHaveBeenCalledTimes(1);
+    },
+  );
+});
+
+describe("headers (draft-ietf-httpapi-ratelimit-headers)", () => {
+  // An sf-item: a quoted policy name and integer parameters (RFC 9651).
+  const ITEM = /^"[A-Za-z0-9_.-]{1,64}"(;[a-z]+=\d+)+$/;
+
+  it("names the policy, its quota and window, the remaining units and the reset, in whole seconds", async () => {
+    let now = 0;
+    const limiter = createRateLimiter({
+      store: createMemoryStore({ now: () => now }),
+      limit: 2,
+      windowMs: 1500,
+      algorithm: "token-bucket",
+      name: "search.v2",
+    });
+    const first = await limiter.check("k");
+    if (!first.isOk()) throw new Error("expected a pass");
+    const admitted = limiter.headers(first.value);
+    expect(admitted).toEqual({ "RateLimit-Policy": '"search.v2";q=2;w=2', RateLimit: '"search.v2";r=1;t=1' });
+    for (const value of Object.values(admitted)) expect(value).toMatch(ITEM);
+    await limiter.check("k");
+    now = 10;
+    const refused = await limiter.check("k");
+    if (!refused.isErr() || !(refused.error instanceof RateLimited)) throw new Error("expected a refusal");
+    expect(refused.error.retryAfterMs).toBe(740);
+    expect(limiter.headers(refused.error)).toEqual({
+      "RateLimit-Policy": '"search.v2";q=2;w=2',
+      RateLimit: '"search.v2";r=0;t=2',
+      "Retry-After": "1",
+    });
+  });
+
+  it("maps RateLimited to 429 and RateLimitStoreUnavailable to 503", () => {
+    expect(httpSecurityProblemStatuses.RateLimited).toBe(429);
+    expect(httpSecurityProblemStatuses.RateLimitStoreUnavailable).toBe(503);
+  });
+});
+
+describe("keys", () => {
+  it(
+    "rateLimitKey is injective: different part lists never make the same key",
+    () => {
+      const part = fc.string({ unit: fc.constantFrom("a", ":", "%", "3", "A", "2", "5") });
+      fc.assert(
+        fc.property(
+          fc.array(part, { minLength: 1, maxLength: 4 }),
+          fc.array(part, { minLength: 1, maxLength: 4 }),
+          (a, b) => {
+            const same = a.length === b.length && a.every((x, i) => x === b[i]);
+            return (rateLimitKey(...a) === rateLimitKey(...b)) === same;
+          },
+        ),
+        { numRuns: 5000 },
+      );
+      expect(rateLimitKey("a:b", "c")).not.toBe(rateLimitKey("a", "b:c"));
+      expect(rateLimitKey("a%3Ab")).not.toBe(rateLimitKey("a:b"));
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it.each([
+    ["192.0.2.1", "::ffff:192.0.2.1"],
+    ["192.0.2.1", "::FFFF:c000:201"],
+    ["2001:db8:aa:bb00::1", "2001:db8:aa:bbff:ffff:ffff:ffff:ffff"],
+    ["2001:db8:aa:bb00::1", "2001:0DB8:00aa:bb12:0:0:0:1"],
+  ])("ipRateLimitKey gives %s and %s one bucket", async (a, b) => {
+    expect(ipRateLimitKey(a)).toBe(ipRateLimitKey(b));
+    const limiter = createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 60_000 });
+    expect((await limiter.check(ipRateLimitKey(a))).isOk()).toBe(true);
+    expect((await limiter.check(ipRateLimitKey(b))).isErr()).toBe(true);
+  });
+
+  it("ipRateLimitKey keeps other clients apart and puts an unknown address in one shared bucket", () => {
+    expect(ipRateLimitKey("192.0.2.1")).not.toBe(ipRateLimitKey("192.0.2.2"));
+    expect(ipRateLimitKey("2001:db8:aa:bb00::1")).not.toBe(ipRateLimitKey("2001:db8:aa:cc00::1"));
+    expect(ipRateLimitKey("2001:db8::1", { ipv6Prefix: 64 })).toBe("ip:2001:db8::/64");
+    for (const bad of [undefined, "", "127.1", "0x7f.0.0.1", "localhost", "1.2.3.4, 5.6.7.8"]) {
+      expect(ipRateLimitKey(bad)).toBe("ip:unknown");
+    }
+  });
+});
+
+describe("createLoginLimiter", () => {
+  const ip = "198.51.100.7";
+
+  it("refuses the 6th attempt in a minute on one account, whatever its spelling, from other addresses", async () => {
+    const login = createLoginLimiter({ store: createMemoryStore() });
+    const spellings = ["alice", "Alice", " ALICE ", "ａｌｉｃｅ", "alice"];
+    for (const [i, account] of spellings.entries()) {
+      expect((await login.attempt({ account, ip: `198.51.100.${i}` })).isOk()).toBe(true);
+    }
+    const sixth = await login.attempt({ account: "alice", ip: "203.0.113.9" });
+    expect(sixth.isErr() && sixth.error).toMatchObject({ _tag: "RateLimited", policy: "login-account" });
+    if (sixth.isErr()) {
+      expect(login.headers(sixth.error)).toMatchObject({
+        "RateLimit-Policy": '"login-account";q=5;w=60',
+        "Retry-After": expect.stringMatching(/^\d+$/),
+      });
+    }
+  });
+
+  it("refuses the 6th attempt in a minute from one address (IPv4-mapped spelling included), across accounts", async () => {
+    const login = createLoginLimiter({ store: createMemoryStore() });
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await login.attempt({ account: `user${i}`, ip: i % 2 === 0 ? ip : `::ffff:${ip}` })).isOk(),
+      ).toBe(true);
+    }
+    const sixth = await login.attempt({ account: "fresh", ip });
+    expect(sixth.isErr() && sixth.error).toMatchObject({ _tag: "RateLimited", policy: "login-ip" });
+    // An address over its limit does not count against the account it tried.
+    expect((await login.account.check(loginAccountKey("fresh"))).isOk() && true).toBe(true);
+  });
+
+  it("forgets an account's attempts on success, but not the address's", async () => {
+    const login = createLoginLimiter({ store: createMemoryStore(), ipLimit: 20 });
+    for (let i = 0; i < 5; i++) await login.attempt({ account: "bob", ip });
+    expect((await login.attempt({ account: "bob", ip })).isErr()).toBe(true);
+    expect((await login.recordSuccess({ account: " Bob" })).isOk()).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await login.attempt({ account: "bob", ip })).isOk()).toBe(true);
+    expect((await login.attempt({ account: "bob", ip })).isErr()).toBe(true);
+
+    const strict = createLoginLimiter({ store: createMemoryStore() });
+    for (let i = 0; i < 5; i++) await strict.attempt({ account: `victim${i}`, ip });
+    await strict.recordSuccess({ account: "attacker-own-account" });
+    expect((await strict.attempt({ account: "victim9", ip })).isErr()).toBe(true);
+  });
+
+  it("lets no concurrent burst of guesses through: 1,000 parallel attempts, 5 admitted", async () => {
+    const login = createLoginLimiter({ store: createMemoryStore() });
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        login.attempt({ account: "carol", ip: `2001:db8:1:${i.toString(16)}::1` }),
+      ),
+    );
+    expect(results.filter((r) => r.isOk())).toHaveLength(5);
+  });
+
+  it("fails closed by default, and refuses bad options at set-up", async () => {
+    const login = createLoginLimiter({ store: brokenStore("err") });
+    const result = await login.attempt({ account: "dave", ip });
+    expect(result.isErr() && result.error._tag).toBe("RateLimitStoreUnavailable");
+    expect(() => createLoginLimiter({ store: createMemoryStore(), limit: 0 })).toThrow(
+      /^createRateLimiter: limit/,
+    );
+    expect(() => createLoginLimiter({ store: createMemoryStore(), ip: { ipv6Prefix: 200 } })).toThrow(
+      /ipv6Prefix/,
+    );
+  });
+
+  it("a fail-open store passes the attempt (the caller's choice)", async () => {
+    const login = createLoginLimiter({
+      store: { consume: async () => err(new RateLimitStoreUnavailable()), reset: async () => ok(undefined) },
+      failure: "open",
+    });
+    expect((await login.attempt({ account: "erin", ip })).isOk()).toBe(true);
+  });
+});
