@@ -492,7 +492,7 @@ export function rateLimitByIp(options?: IpKeyOptions): (c: Context) => string {
 
 /** Adds the limiter's headers to the response (`append`: several limiters list several policies). */
 function appendHeaders(headers: Headers, fields: Record<string, string>): void {
-  for (const name in fields) {
+  for (const name of Object.keys(fields)) {
     if (name === "Retry-After") headers.set(name, fields[name] as string);
     else headers.append(name, fields[name] as string);
   }

@@ -76,11 +76,34 @@ export interface RateLimiter {
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-// Longer keys are cut (and tagged with their length): an attacker-chosen key cannot grow the store's memory.
+// Longer keys are replaced by their SHA-256: an attacker-chosen key cannot grow the store's memory, and no
+// two keys share a count.
 const MAX_KEY = 512;
 const BAD_CALL = "rate limiter: the key must be a string, the cost a whole number from 1 to the limit";
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
+
+const count = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** What a store's `Ok` must hold: the headers print these numbers. */
+const isDecision = (d: RateLimitDecision | null | undefined): boolean =>
+  typeof d?.allowed === "boolean" && count(d.remaining) && count(d.resetMs) && count(d.retryAfterMs);
+
+const HASHED = "#sha256:";
+// A key that already looks like a hashed name is hashed too, so no short key can pose as a long one's name.
+const needsHash = (key: string): boolean => key.length > MAX_KEY || key.startsWith(HASHED);
+
+/** A long key's name: its SHA-256 (Web Crypto), so only a second preimage could share its count. */
+async function hashedKey(key: string): Promise<string> {
+  // Lone surrogates would all encode as U+FFFD: write every UTF-16 unit outside printable ASCII (and the
+  // backslash) as \uXXXX first, so that distinct keys stay distinct bytes.
+  const text = key.replace(
+    /[^\x20-\x5b\x5d-\x7e]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return HASHED + Array.from(new Uint8Array(hash), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
 
 /**
  * Builds a rate limiter; every option is checked here (a `TypeError` naming the option), none per request.
@@ -159,48 +182,56 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
   // A memory store decides synchronously (one settled Promise instead of two), with the name beside the key.
   const memory = memoryStoreInternals.get(store);
-  const cut = (key: string): string =>
-    key.length > MAX_KEY ? `${key.slice(0, MAX_KEY)}#${key.length}` : key;
 
   async function checkAsync(key: string, cost: number): Promise<Result<RateLimitCheck, RateLimitError>> {
-    let outcome: Result<RateLimitDecision, RateLimitStoreUnavailable>;
+    let decision: RateLimitDecision;
     try {
-      outcome = await store.consume(prefix + key, policy, cost);
+      const outcome = await store.consume(prefix + key, policy, cost);
+      if (!outcome.isOk()) return failed(outcome.error);
+      decision = outcome.value;
+      if (!isDecision(decision)) throw new TypeError("rate limiter: the store's answer is not a decision");
     } catch (cause) {
-      // A store breaking the contract (throwing) is a store failure, not a pass.
+      // A store breaking the contract (throwing, or answering something else than a Result of a
+      // decision) is a store failure, not a pass.
       return failed(cause);
     }
-    return outcome.isOk() ? settle(outcome.value) : failed(outcome.error);
+    return settle(decision);
   }
 
   function check(key: string, cost = 1): Promise<Result<RateLimitCheck, RateLimitError>> {
     if (typeof key !== "string" || !(cost >= 1 && cost <= limit && Number.isSafeInteger(cost))) {
       return Promise.reject(new TypeError(BAD_CALL));
     }
-    if (memory === undefined) return checkAsync(cut(key), cost);
+    return needsHash(key) ? hashedKey(key).then((hashed) => decide(hashed, cost)) : decide(key, cost);
+  }
+
+  function decide(key: string, cost: number): Promise<Result<RateLimitCheck, RateLimitError>> {
+    if (memory === undefined) return checkAsync(key, cost);
     let decision: RateLimitDecision;
     try {
-      decision = memory.consume(name, cut(key), policy, cost);
+      decision = memory.consume(name, key, policy, cost);
     } catch (cause) {
       return Promise.resolve(failed(cause));
     }
     return Promise.resolve(settle(decision));
   }
 
-  async function reset(key: string): Promise<Result<void, RateLimitStoreUnavailable>> {
-    if (typeof key !== "string") throw new TypeError(BAD_CALL);
+  async function reset(input: string): Promise<Result<void, RateLimitStoreUnavailable>> {
+    if (typeof input !== "string") throw new TypeError(BAD_CALL);
+    const key = needsHash(input) ? await hashedKey(input) : input;
     if (memory !== undefined) {
-      memory.reset(name, cut(key));
+      memory.reset(name, key);
       return ok(undefined);
     }
-    let outcome: Result<void, unknown>;
+    let reason: unknown;
     try {
-      outcome = await store.reset(prefix + cut(key));
+      const outcome = await store.reset(prefix + key);
+      if (outcome.isOk()) return ok(undefined);
+      reason = outcome.error;
     } catch (cause) {
-      outcome = err(cause);
+      reason = cause;
     }
-    if (outcome.isOk()) return ok(undefined);
-    const error = unavailable(outcome.error);
+    const error = unavailable(reason);
     report(error);
     return err(error);
   }

@@ -178,6 +178,27 @@ describe("rateLimit()", () => {
     expect(response.headers.get("ratelimit")).toBe('"default";r=4;t=120');
   });
 
+  it("adds only its own headers, even with a polluted Object.prototype", async () => {
+    const limiter = createRateLimiter({
+      store: createMemoryStore({ now: () => 0 }),
+      limit: 1,
+      windowMs: 60_000,
+    });
+    const app = new Hono().use(rateLimit({ limiter, key: () => "k" })).get("/", (c) => c.text("ok"));
+    const proto = Object.prototype as Record<string, unknown>;
+    proto["X-Polluted"] = "1";
+    try {
+      const admitted = await app.request("/");
+      const refused = await app.request("/");
+      expect(admitted.status).toBe(200);
+      expect(refused.status).toBe(429);
+      expect(admitted.headers.get("x-polluted")).toBe(null);
+      expect(refused.headers.get("ratelimit")).toBe('"default";r=0;t=120'); // (Hono's c.body adds the rest)
+    } finally {
+      delete proto["X-Polluted"];
+    }
+  });
+
   it("refuses bad options at set-up", () => {
     const limiter = createRateLimiter({ store: createMemoryStore(), limit: 5, windowMs: 60_000 });
     expect(() => rateLimit({ limiter: {} as never, key: () => "k" })).toThrow(/^rateLimit: limiter/);

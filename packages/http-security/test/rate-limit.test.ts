@@ -95,7 +95,7 @@ describe("createRateLimiter", () => {
     expect((await b.check("k")).isErr()).toBe(true);
   });
 
-  it("cuts very long keys, so an attacker-chosen key cannot grow memory without bound", async () => {
+  it("shortens very long keys, so an attacker-chosen key cannot grow memory without bound", async () => {
     const seen: string[] = [];
     const store = createMemoryStore();
     const spy: RateLimitStore = {
@@ -109,6 +109,64 @@ describe("createRateLimiter", () => {
     await limiter.check("x".repeat(1_000_000));
     expect(seen[0]?.length).toBeLessThan(600);
     expect((await limiter.check("x".repeat(999_999))).isOk()).toBe(true); // another length, another key
+  });
+
+  it("names a long key by its SHA-256, which no short key can pose as, and keeps escaped spellings apart", async () => {
+    const seen: string[] = [];
+    const store = createMemoryStore();
+    const spy: RateLimitStore = {
+      consume: (key, policy, cost) => {
+        seen.push(key);
+        return store.consume(key, policy, cost);
+      },
+      reset: (key) => store.reset(key),
+    };
+    const limiter = createRateLimiter({ store: spy, limit: 1, windowMs: 60_000 });
+    const victim = `account:${"v".repeat(600)}`;
+    expect((await limiter.check(victim)).isOk()).toBe(true);
+    const hashedName = (seen[0] ?? "").slice((seen[0] ?? "").indexOf("#sha256:"));
+    expect(hashedName).toMatch(/^#sha256:[0-9a-f]{64}$/);
+    expect((await limiter.check(hashedName)).isOk()).toBe(true); // the name itself is another key
+    const long = "w".repeat(600);
+    expect((await limiter.check(`${long}\u00e9`)).isOk()).toBe(true);
+    expect((await limiter.check(`${long}\u00e9`)).isErr()).toBe(true);
+    expect((await limiter.check(`${long}\\u00e9`)).isOk()).toBe(true); // a literal backslash-u, not é
+    expect((await limiter.check(`${long}\ud800`)).isOk()).toBe(true);
+    expect((await limiter.check(`${long}\udc00`)).isOk()).toBe(true); // another lone surrogate
+    expect((await limiter.reset(victim)).isOk()).toBe(true);
+    expect((await limiter.check(victim)).isOk()).toBe(true);
+  });
+
+  it("keeps two long keys that differ only past the cut apart (same prefix, same length)", async () => {
+    const limiter = createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 60_000 });
+    const long = "a".repeat(600);
+    expect((await limiter.check(`${long}x`)).isOk()).toBe(true);
+    expect((await limiter.check(`${long}y`)).isOk()).toBe(true); // another account, its own count
+    expect((await limiter.check(`${long}x`)).isErr()).toBe(true);
+  });
+
+  it("treats a store answering something else than a Result of a decision as a failure, never a rejection", async () => {
+    const answers: unknown[] = [
+      undefined,
+      null,
+      { allowed: true },
+      ok(undefined),
+      ok({ allowed: "yes", limit: 1, remaining: 0, resetMs: 0, retryAfterMs: 0 }),
+      ok({ allowed: false, limit: 1, remaining: 0, resetMs: 1000, retryAfterMs: Number.NaN }),
+    ];
+    for (const answer of answers) {
+      const store = { consume: async () => answer, reset: async () => answer } as unknown as RateLimitStore;
+      const onStoreError = vi.fn();
+      const closed = createRateLimiter({ store, limit: 1, windowMs: 1000, onStoreError });
+      const checked = await closed.check("k");
+      expect(checked.isErr() && checked.error._tag).toBe("RateLimitStoreUnavailable");
+      const isResult = typeof (answer as { isOk?: unknown } | null)?.isOk === "function";
+      expect((await closed.reset("k")).isOk()).toBe(isResult); // resolves either way, Err for a non-Result
+      expect(onStoreError).toHaveBeenCalled();
+      const open = createRateLimiter({ store, limit: 1, windowMs: 1000, failure: "open" });
+      const passed = await open.check("k");
+      expect(passed.isOk() && passed.value.unavailable?._tag).toBe("RateLimitStoreUnavailable");
+    }
   });
 
   it("resets a key", async () => {
