@@ -126,7 +126,9 @@ export function createApp(options: AuthAppOptions): Hono<Env> {
     store: options.loginStore,
     ...(options.onStoreError === undefined ? {} : { onStoreError: options.onStoreError }),
   });
-  const users = new Map<string, User>(); // by email; in memory: a demo, not a store
+  // In memory: a demo, not a store.
+  const users = new Map<string, User>(); // by email
+  const usersById = new Map<string, User>();
   const refreshTokens = new RefreshTokens();
 
   const refreshCookie = (token: string): string =>
@@ -166,6 +168,7 @@ export function createApp(options: AuthAppOptions): Hono<Env> {
     if (phc.isErr()) return problemResponse(c, problems, phc.error);
     const user = { id: crypto.randomUUID(), email: body.email, phc: phc.value };
     users.set(user.email, user);
+    usersById.set(user.id, user);
     return c.json({ id: user.id, email: user.email }, 201);
   });
 
@@ -196,7 +199,7 @@ export function createApp(options: AuthAppOptions): Hono<Env> {
       c.header("Set-Cookie", clearRefreshCookie);
       return problemResponse(c, problems, new RefreshRefused());
     }
-    const user = [...users.values()].find((candidate) => candidate.id === outcome.userId);
+    const user = usersById.get(outcome.userId);
     if (user === undefined) return problemResponse(c, problems, new RefreshRefused());
     return tokens(c, user, outcome.token);
   });

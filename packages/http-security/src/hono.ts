@@ -1,19 +1,25 @@
 /**
  * @module
- * `@keel/http-security/hono`: secure headers, CORS, cross-origin (CSRF) protection and body limits as Hono
- * middleware. Refusals are RFC 9457 problems (403, 413, 415) from a `@keel/result` problem mapper, repeating nothing the client sent.
+ * `@keel/http-security/hono`: secure headers, CORS, cross-origin (CSRF) protection, body limits, request ids,
+ * client IPs, rate limits and JWT authentication as Hono middleware. Refusals are RFC 9457 problems (401, 403,
+ * 413, 415, 429, 503) from a `@keel/result` problem mapper, repeating nothing the client sent.
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
 import type { Context, MiddlewareHandler } from "hono";
+import { parseBearer } from "./_internal/bearer.ts";
+import { isToken } from "./_internal/http-syntax.ts";
 import { type BodyLimit, type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
-import { type ClientIpOptions, createClientIp } from "./client-ip.ts";
+import { type ClientIpOptions, createClientIp, type IpKeyOptions } from "./client-ip.ts";
+import { parseCookies } from "./cookies.ts";
 import { type Cors, type CorsOptions, createCors } from "./cors.ts";
 import {
   type CrossOriginProtection,
   type CrossOriginProtectionOptions,
   createCrossOriginProtection,
 } from "./csrf.ts";
+import type { JwtClaims, JwtVerifier } from "./jwt.ts";
+import { type JwtError, JwtMalformed, JwtMissing } from "./jwt-errors.ts";
 import {
   createHtmlSecurity,
   createJsonApiSecurity,
@@ -21,6 +27,8 @@ import {
   type JsonApiSecurityOptions,
   type SecurityPreset,
 } from "./preset.ts";
+import { ipRateLimitKey, type RateLimitCheck, type RateLimiter } from "./rate-limit.ts";
+import type { RateLimitError } from "./rate-limit-errors.ts";
 import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
 import {
   createCspNonce,
@@ -139,7 +147,10 @@ export function cors(options: CorsMiddlewareOptions): MiddlewareHandler {
   return corsWith(createCors(options), options.problems ?? defaultProblems());
 }
 
-const defaultProblems = (): ProblemMapper => createProblemMapper({ statuses: httpSecurityProblemStatuses });
+let sharedProblems: ProblemMapper | undefined;
+/** The mapper of `httpSecurityProblemStatuses`, made once, on first use. */
+const defaultProblems = (): ProblemMapper =>
+  (sharedProblems ??= createProblemMapper({ statuses: httpSecurityProblemStatuses }));
 
 function corsWith(policy: Cors, problems: ProblemMapper): MiddlewareHandler {
   return async (c, next) => {
@@ -443,10 +454,7 @@ export function htmlSecurity(
   return presetMiddleware(createHtmlSecurity(options), options.problems ?? defaultProblems());
 }
 
-// --- rate limiting (part 2) ---
-import type { IpKeyOptions } from "./client-ip.ts";
-import { ipRateLimitKey, type RateLimitCheck, type RateLimiter } from "./rate-limit.ts";
-import type { RateLimitError } from "./rate-limit-errors.ts";
+// Rate limiting
 
 /** Options for {@link rateLimit}. */
 export interface RateLimitMiddlewareOptions {
@@ -498,8 +506,6 @@ function appendHeaders(headers: Headers, fields: Record<string, string>): void {
   }
 }
 
-let rateLimitProblems: ProblemMapper | undefined;
-
 /**
  * The problem response for a refused rate-limit check: 429 with `Retry-After` for `RateLimited`, 503 for
  * `RateLimitStoreUnavailable`, both with the limiter's `RateLimit-Policy` / `RateLimit` headers. The body
@@ -534,8 +540,7 @@ export function rateLimitResponse(
   error: RateLimitError,
   problems?: ProblemMapper,
 ): Response {
-  rateLimitProblems ??= defaultProblems();
-  const response = problemResponse(c, problems ?? rateLimitProblems, error);
+  const response = problemResponse(c, problems ?? defaultProblems(), error);
   appendHeaders(response.headers, limiter.headers(error));
   return response;
 }
@@ -595,12 +600,7 @@ export function rateLimit(options: RateLimitMiddlewareOptions): MiddlewareHandle
   };
 }
 
-// --- JWT (part 2) ---
-import { parseBearer } from "./_internal/bearer.ts";
-import { isToken } from "./_internal/http-syntax.ts";
-import { parseCookies } from "./cookies.ts";
-import type { JwtClaims, JwtVerifier } from "./jwt.ts";
-import { type JwtError, JwtMalformed, JwtMissing } from "./jwt-errors.ts";
+// JWT authentication
 
 /** The Hono environment {@link jwtAuth} adds: `c.var.claims`, the verified (schema-typed) claims. */
 export interface JwtAuthEnv<Claims = JwtClaims> {
@@ -684,7 +684,7 @@ export function jwtAuth<Claims = JwtClaims>(
   if (realm !== undefined && (typeof realm !== "string" || !/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(realm))) {
     fail("realm", "must be printable ASCII without quotes or backslashes");
   }
-  const problems = options.problems ?? createProblemMapper({ statuses: httpSecurityProblemStatuses });
+  const problems = options.problems ?? defaultProblems();
   const challenge = realm === undefined ? "Bearer" : `Bearer realm="${realm}"`;
   const separator = realm === undefined ? " " : ", ";
 

@@ -20,11 +20,10 @@ export {
   type CrossOriginProtectionOptions,
   createCrossOriginProtection,
 } from "./csrf.ts";
-// --- JWT (part 2) ---
+// JWT
 export {
   createJwtSigner,
   createJwtVerifier,
-  type InferSchemaOutput,
   type JwtAlgorithm,
   type JwtClaims,
   type JwtHeader,
@@ -36,7 +35,6 @@ export {
   type JwtVerifyKey,
   type RemoteJwksOptions,
   type SecretLike,
-  type StandardSchema,
   type VerifiedJwt,
 } from "./jwt.ts";
 export {
@@ -51,7 +49,7 @@ export {
   JwtNotYetValid,
 } from "./jwt-errors.ts";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
-// --- passwords (part 2) ---
+// Passwords
 // The hasher itself is the "@keel/http-security/password" entry (it loads node:crypto or @noble/hashes);
 // its errors are here too, beside httpSecurityProblemStatuses.
 export {
@@ -85,7 +83,7 @@ export {
   type RateLimiterOptions,
   rateLimitKey,
 } from "./rate-limit.ts";
-// --- rate limiting (part 2) ---
+// Rate limiting
 export {
   type RateLimitError,
   RateLimited,

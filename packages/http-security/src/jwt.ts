@@ -5,7 +5,9 @@
  * a PEM or JWK, or a remote JWKS (cached, with a cooldown, a timeout and a refetch on an unknown `kid`),
  * claims validated by a Standard Schema, and every failure a tagged error in a `Result`.
  */
-import { err, ok, type Result } from "@keel/result";
+
+import { err, fromSchemaAsync, ok, type Result } from "@keel/result";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import {
   createRemoteJWKSet,
   customFetch,
@@ -20,7 +22,6 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import type { InferSchemaOutput, StandardSchema } from "./_internal/standard-schema.ts";
 import {
   JwtAlgorithmNotAllowed,
   JwtClaimInvalid,
@@ -32,8 +33,6 @@ import {
   JwtMissing,
   JwtNotYetValid,
 } from "./jwt-errors.ts";
-
-export type { InferSchemaOutput, StandardSchema } from "./_internal/standard-schema.ts";
 
 /** The JWS algorithms a verifier or signer may use. `none` is not one of them. */
 export type JwtAlgorithm =
@@ -112,7 +111,7 @@ export interface VerifiedJwt<Claims> {
 }
 
 /** Options for {@link createJwtVerifier}. */
-export interface JwtVerifierOptions<Schema extends StandardSchema | undefined = undefined> {
+export interface JwtVerifierOptions<Schema extends StandardSchemaV1 | undefined = undefined> {
   /**
    * The algorithms accepted, required and non-empty: the token's `alg` header must be one of them. All
    * symmetric (`HS*`, with a secret) or all asymmetric (with a public key or a JWKS), never both.
@@ -554,9 +553,9 @@ function toJwtError(error: unknown): JwtError {
  * console.assert(forged.isErr() && forged.error._tag === "JwtInvalidSignature");
  * ```
  */
-export function createJwtVerifier<Schema extends StandardSchema | undefined = undefined>(
+export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = undefined>(
   options: JwtVerifierOptions<Schema>,
-): JwtVerifier<Schema extends StandardSchema ? InferSchemaOutput<Schema> : JwtClaims> {
+): JwtVerifier<Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : JwtClaims> {
   const where = "createJwtVerifier";
   if (typeof options !== "object" || options === null) fail(where, "options", "must be an object");
   const symmetric = checkAlgorithms(where, options.algorithms);
@@ -595,6 +594,8 @@ export function createJwtVerifier<Schema extends StandardSchema | undefined = un
   if (schema !== undefined && typeof schema?.["~standard"]?.validate !== "function") {
     fail(where, "claims", "must be a Standard Schema (Zod, Valibot, ArkType...)");
   }
+  // Built once: never rejects (a schema that throws or rejects is an Err, as a failed check is).
+  const parseClaims = schema === undefined ? undefined : fromSchemaAsync(schema);
   const { source, ready } = keySource(where, options.key, algorithms, symmetric);
 
   // No prototype: jose reads options it was not given (`currentDate`...) per call, and a polluted
@@ -612,7 +613,7 @@ export function createJwtVerifier<Schema extends StandardSchema | undefined = un
   };
   const getKey = (header: JWTHeaderParameters): Promise<JoseCryptoKey | Uint8Array> => source(header);
 
-  type Claims = Schema extends StandardSchema ? InferSchemaOutput<Schema> : JwtClaims;
+  type Claims = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : JwtClaims;
   return {
     ready,
     async verify(token) {
@@ -632,14 +633,10 @@ export function createJwtVerifier<Schema extends StandardSchema | undefined = un
       if (hasProtoKey(header) || hasProtoKey(payload)) return err(new JwtMalformed());
       const invalid = invalidClaim(payload as Record<string, unknown>);
       if (invalid !== undefined) return err(new JwtClaimInvalid(invalid));
-      if (schema === undefined) return ok({ claims: payload as Claims, header: header as JwtHeader });
-      try {
-        const result = await schema["~standard"].validate(payload);
-        if (result.issues !== undefined) return err(new JwtClaimInvalid());
-        return ok({ claims: result.value as Claims, header: header as JwtHeader });
-      } catch {
-        return err(new JwtClaimInvalid());
-      }
+      if (parseClaims === undefined) return ok({ claims: payload as Claims, header: header as JwtHeader });
+      const claims = await parseClaims(payload);
+      if (claims.isErr()) return err(new JwtClaimInvalid());
+      return ok({ claims: claims.value as Claims, header: header as JwtHeader });
     },
   };
 }

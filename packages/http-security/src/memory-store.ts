@@ -6,6 +6,7 @@
  * Redis store or a Durable Object.
  */
 import { err, ok } from "@keel/result";
+import { memoryStoreInternals } from "./_internal/memory-store-internals.ts";
 import {
   policyProblem,
   type SlidingWindowState,
@@ -52,18 +53,6 @@ interface Slot extends SlidingWindowState, TokenBucketState {
 }
 
 const SWEEP = 16;
-
-/**
- * @internal The limiter's way into a memory store: its name as a namespace beside the key, rather than
- * prefixed to it (a new string per decision, hashed again on every lookup).
- */
-export const memoryStoreInternals: WeakMap<
-  object,
-  {
-    consume(space: string, key: string, policy: RateLimitPolicy, cost: number): RateLimitDecision;
-    reset(space: string, key: string): void;
-  }
-> = /* @__PURE__ */ new WeakMap();
 
 /**
  * Builds a store that keeps its counts in this isolate's memory. Share one store between limiters: each

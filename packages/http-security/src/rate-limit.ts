@@ -6,9 +6,10 @@
  * helpers (escaped parts, client addresses grouped by `ipKey`) and the login preset.
  */
 import { err, ok, type Result } from "@keel/result";
+import { memoryStoreInternals } from "./_internal/memory-store-internals.ts";
 import { policyProblem } from "./_internal/rate-limit-algorithms.ts";
+import { MAX_PLAIN_KEY, storeKeyName } from "./_internal/shared-store.ts";
 import { type IpKeyOptions, ipKey } from "./client-ip.ts";
-import { memoryStoreInternals } from "./memory-store.ts";
 import { type RateLimitError, RateLimited, RateLimitStoreUnavailable } from "./rate-limit-errors.ts";
 import type {
   RateLimitAlgorithm,
@@ -76,9 +77,6 @@ export interface RateLimiter {
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-// Longer keys are replaced by their SHA-256: an attacker-chosen key cannot grow the store's memory, and no
-// two keys share a count.
-const MAX_KEY = 512;
 const BAD_CALL = "rate limiter: the key must be a string, the cost a whole number from 1 to the limit";
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
@@ -89,21 +87,9 @@ const count = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) 
 const isDecision = (d: RateLimitDecision | null | undefined): boolean =>
   typeof d?.allowed === "boolean" && count(d.remaining) && count(d.resetMs) && count(d.retryAfterMs);
 
-const HASHED = "#sha256:";
-// A key that already looks like a hashed name is hashed too, so no short key can pose as a long one's name.
-const needsHash = (key: string): boolean => key.length > MAX_KEY || key.startsWith(HASHED);
-
-/** A long key's name: its SHA-256 (Web Crypto), so only a second preimage could share its count. */
-async function hashedKey(key: string): Promise<string> {
-  // Lone surrogates would all encode as U+FFFD: write every UTF-16 unit outside printable ASCII (and the
-  // backslash) as \uXXXX first, so that distinct keys stay distinct bytes.
-  const text = key.replace(
-    /[^\x20-\x5b\x5d-\x7e]/g,
-    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return HASHED + Array.from(new Uint8Array(hash), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
+// A long key is named by its SHA-256 (storeKeyName), so it neither grows memory nor shares a count. Keys
+// starting with "%" go the same way (escaped, `%25...`), so no plain key can pose as such a name.
+const needsName = (key: string): boolean => key.length > MAX_PLAIN_KEY || key.startsWith("%");
 
 /**
  * Builds a rate limiter; every option is checked here (a `TypeError` naming the option), none per request.
@@ -202,7 +188,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     if (typeof key !== "string" || !(cost >= 1 && cost <= limit && Number.isSafeInteger(cost))) {
       return Promise.reject(new TypeError(BAD_CALL));
     }
-    return needsHash(key) ? hashedKey(key).then((hashed) => decide(hashed, cost)) : decide(key, cost);
+    return needsName(key) ? storeKeyName(key).then((name) => decide(name, cost)) : decide(key, cost);
   }
 
   function decide(key: string, cost: number): Promise<Result<RateLimitCheck, RateLimitError>> {
@@ -218,7 +204,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   async function reset(input: string): Promise<Result<void, RateLimitStoreUnavailable>> {
     if (typeof input !== "string") throw new TypeError(BAD_CALL);
-    const key = needsHash(input) ? await hashedKey(input) : input;
+    const key = needsName(input) ? await storeKeyName(input) : input;
     if (memory !== undefined) {
       memory.reset(name, key);
       return ok(undefined);

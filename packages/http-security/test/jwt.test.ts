@@ -1,4 +1,5 @@
 import { createProblemMapper } from "@keel/result";
+import type { StandardSchemaV1 as StandardSchema } from "@standard-schema/spec";
 import fc from "fast-check";
 import {
   exportJWK,
@@ -17,7 +18,6 @@ import {
   httpSecurityProblemStatuses,
   type JwtVerifierOptions,
   type RemoteJwksOptions,
-  type StandardSchema,
 } from "../src/index.ts";
 
 // 1,000 runs with 100 KB inputs take seconds on the slower legs: not a time assertion.
