@@ -159,8 +159,8 @@ app.get("/boom", () => {
   throw new Error("connection to db-primary:5432 refused");
 });
 
-// Hono's validator throws an HTTPException (a text/plain 400) for a body that is not JSON at all, and
-// problemOnError passes those through unchanged: make that one a problem too.
+// Hono's validator throws an HTTPException (400) for a body that is not JSON at all. problemOnError would
+// answer it as an about:blank problem; this app gives it a problem type of its own, like its other errors.
 const onError = problemOnError(problems);
 app.onError((error, c) =>
   onError(

@@ -90,6 +90,10 @@ export interface ExampleServer {
   output(): string;
   /** Kills the process group and waits for the process to exit. Safe to call twice. */
   stop(): Promise<void>;
+  /** Sends `signal` to the server process alone, e.g. SIGTERM to see it shut down gracefully. */
+  kill(signal: NodeJS.Signals): void;
+  /** The exit code once the process has exited and its output has closed (`null`: a signal ended it). */
+  readonly closed: Promise<number | null>;
 }
 
 const POLL_INTERVAL_MS = 100;
@@ -127,7 +131,14 @@ export async function startExample(options: StartExampleOptions): Promise<Exampl
       `${runtime} example in ${dir} did not start: ${reason}\n--- output ---\n${server.output()}`,
     );
   }
-  return { url, runtime, output: server.output, stop: server.stop };
+  return {
+    url,
+    runtime,
+    output: server.output,
+    stop: server.stop,
+    kill: server.kill,
+    closed: server.closed,
+  };
 }
 
 /** Options for {@link runExampleToExit}. */
@@ -194,6 +205,7 @@ interface ServerProcess {
   readonly closed: Promise<number | null>;
   output(): string;
   stop(): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
 }
 
 /** Spawns the launch command in its own process group (see `@keel/testing/process`). */
@@ -204,7 +216,8 @@ function spawnServer(launch: Launch, dir: string, env: Readonly<Record<string, s
     stopping ??= started.stop().finally(launch.cleanup);
     return stopping;
   };
-  return { exited: started.exited, closed: started.closed, output: started.output, stop };
+  const kill = (signal: NodeJS.Signals): void => void started.child.kill(signal);
+  return { exited: started.exited, closed: started.closed, output: started.output, stop, kill };
 }
 
 /** A free TCP port on 127.0.0.1: bind port 0, read the port the OS chose, release it. */

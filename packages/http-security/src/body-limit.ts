@@ -25,13 +25,22 @@ export interface LimitedRequest {
   readonly request: Request;
   /** Whether reading the body went past the limit (the handler then saw its read fail). */
   exceeded(): boolean;
+  /**
+   * Why reading the body failed, if the limit made it fail: `BodyTooLarge` past `maxBytes`, or
+   * `UnsupportedMediaType` for bytes of a body that named no media type and declared no length (see
+   * {@link BodyLimit.check}).
+   */
+  refusal(): BodyLimitError | undefined;
 }
 
 /** A body limit, built once by {@link createBodyLimit}. */
 export interface BodyLimit {
   /**
    * Refuses at once a request whose `Content-Length` is over the limit or whose media type is not allowed;
-   * otherwise wraps its body so that reading more than `maxBytes` fails.
+   * otherwise wraps its body so that reading more than `maxBytes` fails. With `contentTypes`, a request with
+   * no `Content-Type` that declares no body (neither `Content-Length` nor `Transfer-Encoding`: a bodiless
+   * `curl -X POST`, which Node's servers still hand a body stream, or an HTTP/2 request) passes, and its
+   * read fails at the first byte, if there is one.
    */
   check(request: Request): Result<LimitedRequest, BodyLimitError>;
 }
@@ -93,33 +102,40 @@ export function createBodyLimit(options: BodyLimitOptions = {}): BodyLimit {
   return {
     check(request) {
       const body = request.body;
-      if (body === null) return ok({ request, exceeded: () => false });
+      if (body === null) return ok({ request, exceeded: () => false, refusal: () => undefined });
       const length = request.headers.get("content-length");
       if (length !== null && /^[0-9]+$/.test(length) && Number(length) > maxBytes) {
         return err(new BodyTooLarge());
       }
+      // A body with no media type is refused: up front when a length or chunking is declared, else at its
+      // first byte (the stream may well be empty).
+      let untyped = false;
       if (allowed !== undefined && length !== "0") {
         const type = request.headers.get("content-type");
-        if (type === null || !allowed.has(essence(type))) return err(new UnsupportedMediaType());
+        const declared = length !== null || request.headers.has("transfer-encoding");
+        if (type === null ? declared : !allowed.has(essence(type))) return err(new UnsupportedMediaType());
+        untyped = type === null;
       }
       let total = 0;
-      let over = false;
+      let refusal: BodyLimitError | undefined;
       const counted = body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, controller) {
             total += chunk.byteLength;
-            if (total > maxBytes) {
-              over = true;
-              controller.error(new BodyTooLarge());
-              return;
-            }
+            if (untyped && total > 0) refusal = new UnsupportedMediaType();
+            else if (total > maxBytes) refusal = new BodyTooLarge();
+            if (refusal !== undefined) return controller.error(refusal);
             controller.enqueue(chunk);
           },
         }),
       );
       // duplex: "half" is required for a stream body (Node); not yet in every RequestInit type.
       const init = { body: counted, duplex: "half" } as RequestInit;
-      return ok({ request: new Request(request, init), exceeded: () => over });
+      return ok({
+        request: new Request(request, init),
+        exceeded: () => refusal?._tag === "BodyTooLarge",
+        refusal: () => refusal,
+      });
     },
   };
 }

@@ -38,7 +38,6 @@ import {
 } from "./secure-headers.ts";
 import {
   type BodyLimitError,
-  BodyTooLarge,
   type CorsError,
   type CrossOriginError,
   httpSecurityProblemStatuses,
@@ -247,10 +246,11 @@ function bodyLimitWith(limit: BodyLimit, problems: ProblemMapper): MiddlewareHan
     if (result.isErr()) return problemResponse(c, problems, result.error);
     c.req.raw = result.value.request;
     await next();
-    if (result.value.exceeded()) {
-      // Drop the handler's answer (often a 500 from the failed read) and its headers, then answer 413.
+    const refusal = result.value.refusal();
+    if (refusal !== undefined) {
+      // Drop the handler's answer (often a 500 from the failed read) and its headers, then answer 413 or 415.
       c.res = undefined as unknown as Response;
-      c.res = problemResponse(c, problems, new BodyTooLarge());
+      c.res = problemResponse(c, problems, refusal);
     }
     return undefined;
   };

@@ -100,15 +100,55 @@ describe("createBodyLimit()", () => {
       if (result.isErr()) expect(result.error._tag).toBe("UnsupportedMediaType");
     });
 
-    it("refuses a body without Content-Type, but not an empty one", () => {
-      const blob = new Request(URL_, { method: "POST", body: new Uint8Array([1]) });
-      blob.headers.delete("content-type");
-      expect(typed.check(blob).isErr()).toBe(true);
-      expect(
-        typed
-          .check(new Request(URL_, { method: "POST", headers: { "content-length": "0" }, body: "" }))
-          .isOk(),
-      ).toBe(true);
+    it("refuses a body without Content-Type up front when it declares a length", () => {
+      const declared = new Request(URL_, {
+        method: "POST",
+        headers: { "content-length": "1" },
+        body: new Uint8Array([1]),
+      });
+      declared.headers.delete("content-type");
+      const result = typed.check(declared);
+      expect(result.isErr() && result.error._tag).toBe("UnsupportedMediaType");
+      const empty = new Request(URL_, { method: "POST", headers: { "content-length": "0" }, body: "" });
+      expect(typed.check(empty).isOk()).toBe(true);
+    });
+
+    it("passes an untyped, undeclared body that turns out empty, and fails one at its first byte", async () => {
+      // A bodiless `curl -X POST` as Node's servers hand it over: no Content-Length, an empty stream.
+      const empty = new Request(URL_, {
+        method: "POST",
+        body: new ReadableStream({ start: (controller) => controller.close() }),
+        duplex: "half",
+      } as RequestInit);
+      const passed = typed.check(empty);
+      if (passed.isErr()) throw passed.error;
+      expect(await passed.value.request.text()).toBe("");
+      expect(passed.value.refusal()).toBeUndefined();
+
+      const untyped = streamed(10);
+      untyped.headers.delete("content-type");
+      const checked = typed.check(untyped);
+      if (checked.isErr()) throw checked.error;
+      await expect(checked.value.request.text()).rejects.toThrow();
+      expect(checked.value.refusal()?._tag).toBe("UnsupportedMediaType");
+      expect(checked.value.exceeded()).toBe(false);
+    });
+
+    it("answers 415 through the middleware when an undeclared body has bytes but no type", async () => {
+      const app = new Hono()
+        .use(bodyLimit({ contentTypes: ["application/json"] }))
+        .post("/upload", async (c) => c.text(`read ${(await c.req.text()).length}`));
+      const bodiless = new Request(URL_, {
+        method: "POST",
+        body: new ReadableStream({ start: (controller) => controller.close() }),
+        duplex: "half",
+      } as RequestInit);
+      expect(await (await app.request(bodiless)).text()).toBe("read 0");
+      const untyped = streamed(10);
+      untyped.headers.delete("content-type");
+      const refused = await app.request(untyped);
+      expect(refused.status).toBe(415);
+      expect(refused.headers.get("content-type")).toBe("application/problem+json");
     });
   });
 

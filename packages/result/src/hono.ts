@@ -7,7 +7,8 @@ import type { HTTPException } from "hono/http-exception";
 import type { BlankInput } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Result, ResultAsync } from "neverthrow";
-import type { Mapped, ProblemContext, ProblemMapper } from "./problem.ts";
+import { statusPhrase } from "./_internal/status-phrases.ts";
+import type { Mapped, ProblemContext, ProblemDetails, ProblemMapper } from "./problem.ts";
 
 /** What a result handler may return. */
 export type HandlerResult<T, E> = Result<T, E> | ResultAsync<T, E> | Promise<Result<T, E>>;
@@ -134,9 +135,11 @@ export function resultHandler<
 }
 
 /**
- * An `app.onError` handler: a thrown `HTTPException` keeps its own response (plus the headers middleware
- * had set, such as a request id or CORS headers, as Hono's own handler does); anything else becomes the
- * mapper's problem (a generic 500 with a correlation id for untagged throws).
+ * An `app.onError` handler: everything thrown becomes a problem, with the headers middleware had set (a
+ * request id, CORS headers) kept on it. A tagged error becomes the mapper's problem; any other error a
+ * generic 500 with a correlation id; an `HTTPException` (Hono's validators throw one for malformed JSON) a
+ * problem of its status, `type: "about:blank"`, its message as `detail`. An `HTTPException` made with a
+ * response of its own (`{ res }`) keeps that response, as Hono's own handler does.
  *
  * @example
  * ```ts
@@ -158,7 +161,21 @@ export function problemOnError(problems: ProblemMapper): ErrorHandler {
     if (!("getResponse" in error) || typeof error.getResponse !== "function") {
       return problemResponse(c, problems, error);
     }
-    const response = (error as HTTPException).getResponse();
+    const exception = error as HTTPException;
+    if (exception.res === undefined) return exceptionProblem(c as unknown as AnyContext, exception);
+    const response = exception.getResponse();
     return c.newResponse(response.body, response);
   };
+}
+
+function exceptionProblem(c: AnyContext, exception: HTTPException): Response {
+  const status = exception.status;
+  const problem: ProblemDetails = {
+    type: "about:blank",
+    title: statusPhrase(status) ?? "Error",
+    status,
+    ...(exception.message === "" ? {} : { detail: exception.message }),
+    ...problemContext(c),
+  };
+  return c.body(JSON.stringify(problem), status, { "content-type": "application/problem+json" });
 }

@@ -55,6 +55,15 @@ const app = new Hono()
   .get("/http-exception", () => {
     throw new HTTPException(418, { message: "teapot" });
   })
+  .get("/http-exception-response", () => {
+    const res = new Response("log in", { status: 401, headers: { "www-authenticate": 'Basic realm="x"' } });
+    throw new HTTPException(401, { res });
+  })
+  .post(
+    "/validated",
+    validator("json", (value) => value),
+    (c) => c.json(c.req.valid("json")),
+  )
   .use("/cors/*", cors({ origin: "https://app.example.com" }))
   .get("/cors/denied", () => {
     throw new HTTPException(403, { message: "no" });
@@ -103,10 +112,35 @@ describe("problemOnError()", () => {
     expect(JSON.parse(body)).toMatchObject({ title: "Internal Server Error", instance: "/throws" });
   });
 
-  it("keeps an HTTPException's own response", async () => {
-    const got = await app.request("/http-exception");
+  it("turns an HTTPException into a problem of its status, its message as detail", async () => {
+    const got = await app.request("/http-exception", { headers: { "x-request-id": "req-teapot" } });
     expect(got.status).toBe(418);
-    expect(await got.text()).toBe("teapot");
+    expect(got.headers.get("content-type")).toBe("application/problem+json");
+    expect(await got.json()).toEqual({
+      type: "about:blank",
+      title: "Error",
+      status: 418,
+      detail: "teapot",
+      instance: "/http-exception",
+      correlationId: "req-teapot",
+    });
+  });
+
+  it("answers malformed JSON refused by Hono's validator as a 400 problem", async () => {
+    const got = await app.request("/validated", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{bad",
+    });
+    expect(got.status).toBe(400);
+    expect(await got.json()).toMatchObject({ title: "Bad Request", status: 400, instance: "/validated" });
+  });
+
+  it("keeps the response of an HTTPException made with one", async () => {
+    const got = await app.request("/http-exception-response");
+    expect(got.status).toBe(401);
+    expect(got.headers.get("www-authenticate")).toBe('Basic realm="x"');
+    expect(await got.text()).toBe("log in");
   });
 
   it("keeps the headers middleware set before an HTTPException (request id, CORS)", async () => {

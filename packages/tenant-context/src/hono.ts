@@ -25,7 +25,8 @@ export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
   readonly claims?: (c: Context) => Claims | undefined;
   /**
    * Answers a resolution failure. Defaults to an RFC 9457 problem from a mapper of `tenantProblemStatuses`
-   * (400, 401, 403 or 404, with no tenant id and no `instance` in it); pass yours to share its `typeBase`
+   * (400, 401, 403 or 404, with no tenant id and no `instance` in it, and the request id as its
+   * `correlationId` when Hono's `requestId()` ran before); pass yours to share its `typeBase`
    * and logging.
    */
   readonly problems?: ProblemMapper<TenantResolutionError["_tag"]>;
@@ -67,16 +68,20 @@ export function tenantMiddleware<Tenant extends TenantLike>(
   const problems = options.problems ?? createProblemMapper({ statuses: tenantProblemStatuses });
   return async (c, next) => {
     const tenant = await resolve(c.req.raw, claims?.(c));
+    // Hono's requestId() middleware, when used before this one, puts the id on c.var.requestId.
+    const requestId: unknown = c.get("requestId" as never);
     if (tenant.isErr()) {
-      // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source).
-      const problem = problems.toProblem(tenant.error);
+      // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source). The
+      // request id, when there is one, is the problem's correlation id, as `problemResponse` does.
+      const problem = problems.toProblem(
+        tenant.error,
+        typeof requestId === "string" ? { correlationId: requestId } : {},
+      );
       return c.body(JSON.stringify(problem), problem.status as 400, {
         "content-type": "application/problem+json",
       });
     }
     c.set("tenant", tenant.value);
-    // Hono's requestId() middleware, when used before this one, puts the id on c.var.requestId.
-    const requestId: unknown = c.get("requestId" as never);
     await context.run(tenant.value, next, typeof requestId === "string" ? { requestId } : {});
     return undefined;
   };

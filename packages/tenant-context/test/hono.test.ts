@@ -1,5 +1,6 @@
 import { err, ok } from "@keel/result";
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { tenantMiddleware } from "../src/hono.ts";
@@ -104,5 +105,19 @@ describe("tenantMiddleware()", () => {
     const response = await byPath.request("/t/umbrella-secret/x");
     expect(response.status).toBe(404);
     expect(await response.text()).not.toContain("umbrella");
+  });
+
+  it("gives a refusal the request id as its correlation id, after requestId()", async () => {
+    const withIds = new Hono()
+      .use(requestId())
+      .use(tenantMiddleware({ context: tenants, resolve }))
+      .get("/rows", (c) => c.text("never"));
+    const response = await withIds.request("/rows", { headers: { "x-tenant-id": "nobody" } });
+    expect(response.status).toBe(404);
+    const id = response.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await response.json()).correlationId).toBe(id);
+    // Without requestId() there is no id to give.
+    expect(await (await get({ "x-tenant-id": "nobody" })).json()).not.toHaveProperty("correlationId");
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * The load test's baseline, not an example to copy: the same task routes, Zod schemas and SQL on plain
+ * Hono and postgres.js, with the security stack (headers, CORS, CSRF, body limit, client address, JWT, rate
+ * limits) and tenancy (tenant resolution, tenant transactions, row-level security) removed. It connects as
+ * the admin role, which bypasses row-level security, and runs each statement on its own; with
+ * `BARE_TENANT_TRANSACTIONS=1` it runs each in a transaction that sets the tenant first, as the service
+ * does, to measure what that part costs alone.
+ */
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import postgres from "postgres";
+import { TaskId } from "../src/ids.ts";
+import { createLogger } from "../src/logger.ts";
+import { NewTask, TaskChange } from "../src/schemas.ts";
+
+const schema = process.env.DB_SCHEMA ?? "reference";
+const sql = postgres(process.env.DATABASE_URL ?? "", {
+  max: 10,
+  onnotice: () => {},
+  connection: { search_path: schema },
+});
+const log = createLogger();
+const tenantTransactions = process.env.BARE_TENANT_TRANSACTIONS === "1";
+const query = (text: string, params: postgres.ParameterOrJSON<never>[]) =>
+  tenantTransactions
+    ? sql.begin(async (tx) => {
+        await tx.unsafe("select set_config('app.tenant_id', $1, true)", ["tnt_load"]);
+        return tx.unsafe(text, params);
+      })
+    : sql.unsafe(text, params);
+const taskColumns = "id, project_id, title, done, created_at";
+
+const app = new Hono()
+  .use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info("request", {
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: performance.now() - started,
+    });
+  })
+  .get("/api/projects/:projectId", async (c) => {
+    const [row] = await query("select id, name, created_at from projects where id = $1", [
+      c.req.param("projectId"),
+    ]);
+    return row === undefined ? c.json({ title: "Not found" }, 404) : c.json(row);
+  })
+  .get("/api/projects/:projectId/tasks", async (c) => {
+    const limit = Number(c.req.query("limit") ?? 20);
+    const rows = await query(`select ${taskColumns} from tasks where project_id = $1 order by id limit $2`, [
+      c.req.param("projectId"),
+      limit + 1,
+    ]);
+    return c.json({
+      items: rows.slice(0, limit),
+      nextCursor: rows.length > limit ? rows[limit - 1]?.id : null,
+    });
+  })
+  .post("/api/projects/:projectId/tasks", async (c) => {
+    const body = NewTask.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return c.json({ title: "Invalid" }, 422);
+    const [row] = await query(
+      `insert into tasks (id, tenant_id, project_id, title) select $1, tenant_id, id, $3 from projects where id = $2
+       returning ${taskColumns}`,
+      [TaskId.generate(), c.req.param("projectId"), body.data.title],
+    );
+    return row === undefined ? c.json({ title: "Not found" }, 404) : c.json(row, 201);
+  })
+  .patch("/api/tasks/:taskId", async (c) => {
+    const change = TaskChange.safeParse(await c.req.json().catch(() => undefined));
+    if (!change.success) return c.json({ title: "Invalid" }, 422);
+    const [row] = await query(
+      `update tasks set title = coalesce($2, title), done = coalesce($3, done) where id = $1 returning ${taskColumns}`,
+      [c.req.param("taskId"), change.data.title ?? null, change.data.done ?? null],
+    );
+    return row === undefined ? c.json({ title: "Not found" }, 404) : c.json(row);
+  });
+
+const server = serve(
+  { fetch: app.fetch, port: Number(process.env.PORT ?? 3001), hostname: "127.0.0.1" },
+  (info) => console.log(`bare service listening on http://127.0.0.1:${info.port}`),
+);
+process.on("SIGTERM", () => server.close(() => void sql.end().then(() => process.exit(0))));
