@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "@keel/testing/example-server";
 import autocannon from "autocannon";
 import postgres from "postgres";
 
@@ -179,14 +180,14 @@ async function dropSchema(): Promise<void> {
 }
 
 /**
- * Starts `script` with Node on a free-ish port, its output going to a file: a pipe read by this busy process
+ * Starts `script` with Node on a free port, its output going to a file: a pipe read by this busy process
  * would back up and grow the server's memory, which is not what a service writing its logs sees.
  */
 async function startServer(
   script: string,
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; log: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const log = join(tmpdir(), `reference-load-${port}.log`);
   const out = openSync(log, "w");
   const child = spawn(process.execPath, [script], {

@@ -96,13 +96,9 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
     // Argon2id with OWASP's costs on every runtime, so one users table serves them all.
     passwords: createPasswordHasher(),
     signer: createJwtSigner(signingKey),
-    verifier: createJwtVerifier({
-      ...signingKey,
-      algorithms: ["HS256"],
-      claims: AccessClaimsSchema,
-    }),
     login: createLoginLimiter({ store, onStoreError }),
   };
+  const verifier = createJwtVerifier({ ...signingKey, algorithms: ["HS256"], claims: AccessClaimsSchema });
   const limiter = (name: string, limit: number, windowMs: number) =>
     createRateLimiter({ store, name, limit, windowMs, onStoreError });
   const api = limiter("api", config.API_RATE_LIMIT, 60_000);
@@ -160,7 +156,7 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   app.use(
     "/api/*",
-    jwtAuth({ verifier: services.verifier, realm: "reference-service", problems }),
+    jwtAuth({ verifier, realm: "reference-service", problems }),
     tenantMiddleware({
       context: tenants,
       resolve: createApiTenantResolver(options.database),

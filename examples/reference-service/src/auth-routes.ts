@@ -10,7 +10,7 @@ import { parseCookies, serializeCookie } from "@keel/http-security";
 import { rateLimitResponse } from "@keel/http-security/hono";
 import type { Context } from "hono";
 import { TenantId, UserId } from "./ids.ts";
-import { tokenHash, tokenTenant } from "./opaque-token.ts";
+import { tokenHash } from "./opaque-token.ts";
 import {
   EmailTaken,
   InvalidCredentials,
@@ -28,7 +28,7 @@ import {
   rotateRefreshToken,
 } from "./sessions.ts";
 import { loginCounter } from "./telemetry.ts";
-import { findTenant, type Tenant, tenants } from "./tenant.ts";
+import { findTenant, findTokenTenant, type Tenant, tenants } from "./tenant.ts";
 
 export const REFRESH_COOKIE = "__Host-refresh";
 /** Seconds an access token lives: short, since only the refresh token can be revoked. */
@@ -192,9 +192,8 @@ export function authRoutes(services: Services): OpenAPIHono<AppEnv> {
     })
     .openapi(refreshRoute, async (c) => {
       const presented = parseCookies(c.req.raw).get(REFRESH_COOKIE);
-      const tenantId = presented === undefined ? undefined : tokenTenant(presented);
       const db = await database();
-      const tenant = tenantId === undefined ? undefined : await findTenant(db, { id: tenantId });
+      const tenant = await findTokenTenant(db, presented);
       if (presented === undefined || tenant === undefined) {
         c.header("Set-Cookie", clearCookie);
         return problem(c, problems, new SessionRefused());
@@ -211,9 +210,8 @@ export function authRoutes(services: Services): OpenAPIHono<AppEnv> {
     })
     .openapi(logoutRoute, async (c) => {
       const presented = parseCookies(c.req.raw).get(REFRESH_COOKIE);
-      const tenantId = presented === undefined ? undefined : tokenTenant(presented);
       const db = await database();
-      const tenant = tenantId === undefined ? undefined : await findTenant(db, { id: tenantId });
+      const tenant = await findTokenTenant(db, presented);
       if (presented !== undefined && tenant !== undefined) {
         await runInTenant(c, tenant, () => db.withTenant((query) => revokeRefreshToken(query, presented)));
       }
@@ -222,9 +220,8 @@ export function authRoutes(services: Services): OpenAPIHono<AppEnv> {
     })
     .openapi(acceptRoute, async (c) => {
       const body = c.req.valid("json");
-      const tenantId = tokenTenant(body.token);
       const db = await database();
-      const tenant = tenantId === undefined ? undefined : await findTenant(db, { id: tenantId });
+      const tenant = await findTokenTenant(db, body.token);
       if (tenant === undefined) return problem(c, problems, new InvitationRefused());
       const phc = await passwords.hash(body.password);
       if (phc.isErr()) return problem(c, problems, phc.error);

@@ -9,7 +9,7 @@
 import { checkRowLevelSecurity, type SqlQuery, type TenantTransactionOptions } from "@keel/tenant-context";
 import { createTenantTransaction } from "@keel/tenant-context/postgres";
 import postgres from "postgres";
-import { APP_ROLE, checkSchemaName, migrate } from "./migrations.ts";
+import { APP_ROLE, migrate } from "./migrations.ts";
 
 /** What the routes need from the database. */
 export interface Database {
@@ -29,7 +29,7 @@ export interface PostgresSettings {
   readonly adminUrl: URL;
   /** The app role's connection string; by default the admin URL with the user `keel_reference_app`. */
   readonly appUrl?: URL | undefined;
-  /** The schema of the service's tables. */
+  /** The schema of the service's tables: a plain identifier (`DB_SCHEMA` is checked by the config). */
   readonly schema: string;
   /**
    * Workers: one connection per transaction. A Worker ties a socket to the request that opened it, so
@@ -56,7 +56,7 @@ export async function openPostgres(
   context: TenantTransactionOptions["context"],
   settings: PostgresSettings,
 ): Promise<Database> {
-  const schema = checkSchemaName(settings.schema);
+  const { schema } = settings;
   const adminUrl = new URL(settings.adminUrl.href);
   if (adminUrl.username === "") adminUrl.username = "postgres";
   const admin = postgres(adminUrl.href, { ...quiet, max: 1 });

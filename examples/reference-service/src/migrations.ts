@@ -131,11 +131,5 @@ export async function migrate(tx: MigrationTransaction, schema: string): Promise
   return applied;
 }
 
-/** A schema name is written into SQL: a plain lower-case identifier only. */
+/** A schema name is written into SQL: a plain lower-case identifier only (`DB_SCHEMA` is checked with it). */
 export const SCHEMA_NAME: RegExp = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** `schema`, or a throw when it is not a plain lower-case identifier. */
-export function checkSchemaName(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) throw new Error("DB_SCHEMA must be a lower-case SQL identifier");
-  return schema;
-}

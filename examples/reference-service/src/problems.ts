@@ -5,58 +5,50 @@
  * logged with it while the client sees only a generic 500.
  */
 import { httpSecurityProblemStatuses } from "@keel/http-security";
-import { createProblemMapper, type ProblemMapper, TaggedError, type TaggedErrorClass } from "@keel/result";
+import { createProblemMapper, type ProblemMapper, TaggedError } from "@keel/result";
 import { tenantProblemStatuses } from "@keel/tenant-context";
 import type { Logger } from "./logger.ts";
 
-const InvalidCredentialsBase: TaggedErrorClass<"InvalidCredentials"> = TaggedError("InvalidCredentials");
 /** One answer for an unknown workspace, an unknown email and a wrong password: none is told apart. */
-export class InvalidCredentials extends InvalidCredentialsBase {
+export class InvalidCredentials extends TaggedError("InvalidCredentials") {
   constructor() {
     super({ message: "Wrong workspace, email or password" });
   }
 }
-const WorkspaceTakenBase: TaggedErrorClass<"WorkspaceTaken"> = TaggedError("WorkspaceTaken");
-export class WorkspaceTaken extends WorkspaceTakenBase {
+export class WorkspaceTaken extends TaggedError("WorkspaceTaken") {
   constructor() {
     super({ message: "This workspace name is taken" });
   }
 }
-const EmailTakenBase: TaggedErrorClass<"EmailTaken"> = TaggedError("EmailTaken");
-export class EmailTaken extends EmailTakenBase {
+export class EmailTaken extends TaggedError("EmailTaken") {
   constructor() {
     super({ message: "This workspace has a user with this email" });
   }
 }
-const SessionRefusedBase: TaggedErrorClass<"SessionRefused"> = TaggedError("SessionRefused");
 /** A missing, unknown, expired, revoked or reused refresh token: log in again. */
-export class SessionRefused extends SessionRefusedBase {
+export class SessionRefused extends TaggedError("SessionRefused") {
   constructor() {
     super({ message: "Log in again" });
   }
 }
-const InvitationRefusedBase: TaggedErrorClass<"InvitationRefused"> = TaggedError("InvitationRefused");
 /** An unknown, expired or already accepted invitation. */
-export class InvitationRefused extends InvitationRefusedBase {
+export class InvitationRefused extends TaggedError("InvitationRefused") {
   constructor() {
     super({ message: "This invitation cannot be accepted" });
   }
 }
-const ForbiddenBase: TaggedErrorClass<"Forbidden"> = TaggedError("Forbidden");
-export class Forbidden extends ForbiddenBase {
+export class Forbidden extends TaggedError("Forbidden") {
   constructor() {
     super({ message: "Only a workspace owner may do this" });
   }
 }
-const NotFoundBase: TaggedErrorClass<"NotFound"> = TaggedError("NotFound");
 /** Another tenant's row is not visible at all: the same 404 as a row that does not exist. */
-export class NotFound extends NotFoundBase {
+export class NotFound extends TaggedError("NotFound") {
   constructor() {
     super({ message: "Not found" });
   }
 }
-const NotReadyBase: TaggedErrorClass<"NotReady"> = TaggedError("NotReady");
-export class NotReady extends NotReadyBase {
+export class NotReady extends TaggedError("NotReady") {
   constructor(fields: { readonly cause: unknown }) {
     super({ message: "The database or the rate-limit store is not reachable", cause: fields.cause });
   }

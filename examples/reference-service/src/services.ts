@@ -2,7 +2,7 @@
  * @module
  * What the routes share: the Hono environment of a request and the services built once at start-up.
  */
-import type { JwtSigner, JwtVerifier, LoginLimiter } from "@keel/http-security";
+import type { JwtSigner, LoginLimiter } from "@keel/http-security";
 import type { ClientIpEnv, SecurityPresetEnv } from "@keel/http-security/hono";
 import type { PasswordHasher } from "@keel/http-security/password";
 import type { ProblemMapper } from "@keel/result";
@@ -32,6 +32,5 @@ export interface Services {
   readonly log: Logger;
   readonly passwords: PasswordHasher;
   readonly signer: JwtSigner;
-  readonly verifier: JwtVerifier<AccessClaims>;
   readonly login: LoginLimiter;
 }

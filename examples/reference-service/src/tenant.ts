@@ -16,6 +16,7 @@ import {
 } from "@keel/tenant-context";
 import type { Database } from "./database.ts";
 import { TenantId } from "./ids.ts";
+import { tokenTenant } from "./opaque-token.ts";
 
 export interface Tenant {
   readonly id: TenantId;
@@ -33,6 +34,15 @@ export async function findTenant(
   const [column, value] = "id" in by ? ["id", by.id] : ["slug", by.slug];
   const [row] = await database.directory(`select id, slug, name from tenants where ${column} = $1`, [value]);
   return row === undefined ? undefined : (row as unknown as Tenant);
+}
+
+/** The tenant an opaque token (refresh, invitation) names, when it is one of ours and the tenant exists. */
+export async function findTokenTenant(
+  database: Database,
+  token: string | undefined,
+): Promise<Tenant | undefined> {
+  const id = token === undefined ? undefined : tokenTenant(token);
+  return id === undefined ? undefined : findTenant(database, { id });
 }
 
 /** The API's resolver: the token's `tid` claim (required), checked against an `X-Tenant-Id` header if sent. */

@@ -21,6 +21,8 @@ export { RateLimiterObject } from "@keel/http-security";
 type Env = EnvRecord & { readonly RATE_LIMITER: RateLimiterNamespace };
 
 const log = createLogger();
+// For a bad configuration, before there is an app: a generic 500 problem, the reason in the log.
+const problems = createProblems(log);
 // Rate limits live in the Durable Object here: the spec without REDIS_URL (required in production elsewhere).
 const { REDIS_URL: _redis, ...workerSpec } = spec;
 let app: ReturnType<typeof createApp> | undefined;
@@ -37,11 +39,10 @@ export default {
       const loaded = createConfigLoader(workerSpec, { environment })(env);
       const adminUrl = loaded.isOk() ? loaded.value.DATABASE_URL?.reveal() : undefined;
       if (loaded.isErr() || adminUrl === undefined) {
-        // A generic 500 problem with a correlation id; the log line says why (never a value).
         const why = loaded.isErr()
           ? loaded.error
           : new Error("DATABASE_URL is required on Workers: PGlite cannot run there");
-        return createProblems(log).toResponseUnchecked(why);
+        return problems.toResponseUnchecked(why);
       }
       const config: AppConfig = { ...loaded.value, REDIS_URL: undefined };
       app = createApp({

@@ -48,8 +48,12 @@ function problemContext(c: AnyContext): ProblemContext {
  */
 export function problemResponse(c: Context, problems: ProblemMapper, error: unknown): Response {
   const context = c as unknown as AnyContext;
-  const problem = problems.toProblemUnchecked(error, problemContext(context));
-  return context.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+  return sendProblem(context, problems.toProblemUnchecked(error, problemContext(context)));
+}
+
+/** Sends `problem` through the context, so that headers middleware set stay on it. */
+function sendProblem(c: AnyContext, problem: ProblemDetails): Response {
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
 }
@@ -169,13 +173,11 @@ export function problemOnError(problems: ProblemMapper): ErrorHandler {
 }
 
 function exceptionProblem(c: AnyContext, exception: HTTPException): Response {
-  const status = exception.status;
-  const problem: ProblemDetails = {
+  return sendProblem(c, {
     type: "about:blank",
-    title: statusPhrase(status) ?? "Error",
-    status,
+    title: statusPhrase(exception.status) ?? "Error",
+    status: exception.status,
     ...(exception.message === "" ? {} : { detail: exception.message }),
     ...problemContext(c),
-  };
-  return c.body(JSON.stringify(problem), status, { "content-type": "application/problem+json" });
+  });
 }
