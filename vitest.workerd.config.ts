@@ -19,5 +19,9 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Timeouts are hang detectors, not speed checks: vitest's 5 s default failed heavy tests on a busy
+    // machine (npm test -- --busy 2). A test that needs more names its own budget.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

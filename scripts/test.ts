@@ -1,10 +1,10 @@
 // `npm test`: everything a change must pass, in the order that fails fastest. First the checks (package
-// template, build + typecheck, lint, the README and JSDoc code blocks, README size tables, `deno publish
-// --dry-run`); then every package's vitest suite on five runtimes (Node 24, Node 20, Bun, Deno, workerd through
-// the vitest pool), each package's whole suite against its dist in workerd with no compatibility flags
-// ("workerd []"), the type-level tests once ("types"), every example's e2e suite over real HTTP, and the
-// consumer check of the packed tarballs. It ends with a package x runtime table and exits non-zero if any step
-// failed or any leg ran zero tests.
+// template, build + typecheck, lint, the README and JSDoc code blocks, README size tables, what each entry
+// loads unbundled, `deno publish --dry-run`); then every package's vitest suite on five runtimes (Node 24,
+// Node 20, Bun, Deno, workerd through the vitest pool), each package's whole suite against its dist in workerd
+// with no compatibility flags ("workerd []"), the type-level tests once ("types"), every example's e2e suite
+// over real HTTP, and the consumer check of the packed tarballs. It ends with a package x runtime table and
+// exits non-zero if any step failed or any leg ran zero tests.
 //
 // The script is plan (which steps and which suite x leg jobs), run (each job's outcome as data, read from
 // vitest's JSON reporter) and report (the tables and the summary line).
@@ -13,7 +13,8 @@
 //   node scripts/test.ts --package result         one package (folder or npm name), all legs
 //   node scripts/test.ts --leg bun                every package on one leg
 //   node scripts/test.ts --only-matrix            skip the checks, build, lint and consumer check
-import { spawnSync } from "node:child_process";
+//   node scripts/test.ts --busy 2                 everything, with two CPU-bound loops running alongside
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +77,7 @@ const { values: options } = parseArgs({
     package: { type: "string" },
     leg: { type: "string" },
     "only-matrix": { type: "boolean", default: false },
+    busy: { type: "string" },
   },
 });
 
@@ -135,6 +137,7 @@ function planSteps(): Step[] {
     { title: "lint", command: binPath("biome"), args: ["ci", "."], blocking: false },
     node("README + JSDoc code blocks", "scripts/check-examples.ts"),
     node("README size tables", "scripts/size.ts", "--check"),
+    node("entry import cost", "scripts/check-imports.ts"),
     node("deno publish --dry-run", "scripts/jsr-check.ts"),
   ];
 }
@@ -207,7 +210,7 @@ async function runVitest({ suite, leg }: Job): Promise<Outcome> {
   const scratch = mkdtempSync(join(tmpdir(), "keel-test-"));
   const jsonFile = join(scratch, "report.json");
   const [command, args] = vitestCommand(leg, jsonFile);
-  const result = await runProcess(command, args, { cwd: suite.dir, timeoutMs: 600_000 });
+  const result = await runProcess(command, args, { cwd: suite.dir, timeoutMs: 1_200_000 });
   let log = result.output;
   let report: VitestJson | undefined;
   try {
@@ -354,6 +357,18 @@ function report(
   return ok ? 0 : 1;
 }
 
+/**
+ * `--busy N`: N processes that spin a CPU each for the whole run, so that a test that only passes on an idle
+ * machine fails here rather than on a user's laptop that is also compiling something.
+ */
+function startBusyLoops(count: number): ChildProcess[] {
+  if (count === 0) return [];
+  console.log(`\n== busy: ${count} CPU-bound loop(s) run alongside the whole test run`);
+  return Array.from({ length: count }, () =>
+    spawn(binaries.node24, ["-e", "for (;;) {}"], { stdio: "ignore" }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -413,4 +428,21 @@ async function main(): Promise<number> {
   return report(suites, jobs, outcomes, failedSteps);
 }
 
-process.exitCode = await main();
+const busy = options.busy === undefined ? 0 : Number(options.busy);
+if (!Number.isSafeInteger(busy) || busy < 0 || busy > 64) {
+  console.error("--busy takes a whole number of loops from 0 to 64");
+  process.exit(1);
+}
+const loops = startBusyLoops(busy);
+// The loops never end by themselves: stop them however this run ends.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const loop of loops) loop.kill("SIGKILL");
+    process.exit(1);
+  });
+}
+try {
+  process.exitCode = await main();
+} finally {
+  for (const loop of loops) loop.kill("SIGKILL");
+}

@@ -108,7 +108,8 @@ export async function runSuiteInWorkerd(
   const started = performance.now();
   const testDir = join(pkg.dir, "test");
   const skipFiles = pkg.manifest.keel?.workerdSkipFiles ?? {};
-  const allFiles = readdirSync(testDir)
+  // test/<concern>/*.test.ts too: a package may group its tests by concern.
+  const allFiles = readdirSync(testDir, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".test.ts"))
     .sort()
     .map((name) => `test/${name}`);
@@ -154,12 +155,13 @@ export async function runSuiteInWorkerd(
   writeFileSync(join(scratch, "workerd.capnp"), config);
   const run = await runProcess(binaries.workerd, ["test", "--verbose", "workerd.capnp"], {
     cwd: scratch,
-    timeoutMs: 180_000,
+    // A whole package suite: minutes on a busy machine, so a generous hang detector.
+    timeoutMs: 900_000,
   });
   const line = run.output.split("\n").find((text) => text.includes(resultMarker));
   if (line === undefined) {
     const tail = run.output.trim().split("\n").slice(-15).join("\n");
-    const why = run.timedOut ? "timed out after 180 s" : `workerd exited with ${run.code} and no results`;
+    const why = run.timedOut ? "timed out after 900 s" : `workerd exited with ${run.code} and no results`;
     return finish({ ok: false, passed: 0, failed: 1, skipped: 0, problems: [`${why}:\n${tail}`] });
   }
   const results = [

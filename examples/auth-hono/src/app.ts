@@ -4,15 +4,7 @@
  * store (Redis, memory or a Durable Object) and how to read the peer address; everything else is here.
  */
 
-import {
-  createJwtSigner,
-  createJwtVerifier,
-  createLoginLimiter,
-  httpSecurityProblemStatuses,
-  parseCookies,
-  type RateLimitStore,
-  serializeCookie,
-} from "@keel/http-security";
+import { httpSecurityProblemStatuses, parseCookies, serializeCookie } from "@keel/http-security";
 import {
   type ClientIpEnv,
   clientIp,
@@ -21,7 +13,9 @@ import {
   rateLimitResponse,
   type SecurityPresetEnv,
 } from "@keel/http-security/hono";
+import { createJwtSigner, createJwtVerifier } from "@keel/http-security/jwt";
 import { createPasswordHasher } from "@keel/http-security/password";
+import { createLoginLimiter, type RateLimitStore } from "@keel/http-security/rate-limit";
 import { createProblemMapper, TaggedError, type TaggedErrorClass } from "@keel/result";
 import { problemOnError, problemResponse } from "@keel/result/hono";
 import { type Context, Hono } from "hono";

@@ -1,5 +1,6 @@
 /** Bun entry: `npm run start:bun -w examples/auth-hono` from the repo root. Redis through Bun's own client. */
-import { type BunRedisLike, createMemoryStore, createRedisStore, fromBunRedis } from "@keel/http-security";
+import { createMemoryStore } from "@keel/http-security/rate-limit";
+import { type BunRedisLike, bunRedisClient, createRedisStore } from "@keel/http-security/rate-limit/redis";
 import { getConnInfo } from "hono/bun";
 import { createApp } from "./app.ts";
 import { jwtSecretOrDevelopment, trustedProxies } from "./store.ts";
@@ -23,7 +24,7 @@ const app = createApp({
     redisUrl === undefined || redisUrl === ""
       ? createMemoryStore()
       : createRedisStore({
-          client: fromBunRedis(new Bun.RedisClient(redisUrl)),
+          client: bunRedisClient(new Bun.RedisClient(redisUrl)),
           ...(prefix === undefined ? {} : { prefix }),
         }),
   remoteAddress: (c) => getConnInfo(c).remote.address,

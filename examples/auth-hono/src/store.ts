@@ -2,7 +2,8 @@
  * The login limiter's store on Node and Deno: Redis (through ioredis) when `REDIS_URL` is set, so every
  * process of the service shares the counts; memory otherwise (one process, counts lost on restart).
  */
-import { createMemoryStore, createRedisStore, fromIoredis, type RateLimitStore } from "@keel/http-security";
+import { createMemoryStore, type RateLimitStore } from "@keel/http-security/rate-limit";
+import { createRedisStore, ioredisClient } from "@keel/http-security/rate-limit/redis";
 import { Redis } from "ioredis";
 
 export function loginStore(redisUrl: string | undefined, prefix: string | undefined): RateLimitStore {
@@ -10,7 +11,7 @@ export function loginStore(redisUrl: string | undefined, prefix: string | undefi
   // Fail fast while Redis is down (the limiter then answers 503) instead of queueing commands.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on("error", () => {}); // reported per decision by the limiter's onStoreError
-  return createRedisStore({ client: fromIoredis(redis), ...(prefix === undefined ? {} : { prefix }) });
+  return createRedisStore({ client: ioredisClient(redis), ...(prefix === undefined ? {} : { prefix }) });
 }
 
 /** A development secret when none is configured: printed as such, never used in production. */

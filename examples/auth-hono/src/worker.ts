@@ -2,12 +2,12 @@
  * Cloudflare Workers / workerd entry. Login attempts are counted by a Durable Object (exact counts shared
  * by every isolate); the client address is Cloudflare's `CF-Connecting-IP`.
  */
-import { createDurableObjectStore, type RateLimiterNamespace } from "@keel/http-security";
+import { createDurableObjectStore, type RateLimiterNamespace } from "@keel/http-security/rate-limit/workers";
 import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 
 // The Durable Object class the LOGIN_LIMITER binding names (wrangler.toml: [[durable_objects.bindings]]).
-export { RateLimiterObject } from "@keel/http-security";
+export { RateLimiterObject } from "@keel/http-security/rate-limit/workers";
 
 interface Env {
   readonly JWT_SECRET: string;

@@ -1,18 +1,26 @@
 /**
  * The example attacked over real HTTP, once per runtime: each `describe` starts the app on a free loopback
  * port, sends the requests an attacker would (and the ones the real clients send), then stops it. The HTML
- * page's CSP nonce is checked in headless Chromium (Debian's `chromium`, driven by playwright-core).
+ * page's CSP nonce is checked in headless Chromium (`launchChromium` from @keel/testing: `CHROMIUM_PATH`, a system
+ * Chromium, or the one npm installed).
  */
-import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ExampleServer, exampleRuntimes, onRuntime, startExample } from "@keel/testing/example-server";
-import { type Browser, chromium } from "playwright-core";
+import { type ServerType, serve } from "@hono/node-server";
+import { type HtmlSecurityMiddlewareOptions, htmlSecurity } from "@keel/http-security/hono";
+import { type Browser, launchChromium } from "@keel/testing/browser";
+import {
+  type ExampleServer,
+  exampleRuntimes,
+  freePort,
+  onRuntime,
+  startExample,
+} from "@keel/testing/example-server";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_ORIGIN } from "../src/app.ts";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PROBLEM_JSON = "application/problem+json";
 
 // Origins that must never be granted anything: the look-alikes of APP_ORIGIN from CORS advisories.
@@ -28,15 +36,12 @@ const UNLISTED_ORIGINS = [
   "null",
 ];
 
+/** A name that is not localhost: over plain HTTP, Chromium sends no Fetch Metadata to it (an old browser). */
+const PLAIN_HOST = "notes.test";
+
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
-    );
-  }
-  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  browser = await launchChromium({ hosts: { [PLAIN_HOST]: "127.0.0.1" } });
 });
 afterAll(async () => {
   await browser?.close();
@@ -77,6 +82,87 @@ function chunked(bytes: number): string {
   return `${chunk.repeat(Math.ceil(bytes / 1000))}0\r\n\r\n`;
 }
 
+/**
+ * Opens `${origin}/` in Chromium, fills the form's text field and submits it; answers with the POST's
+ * request headers and status, and whether the page shown after it lists the note.
+ */
+async function postForm(
+  origin: string,
+  text: string,
+): Promise<[{ headers: Record<string, string>; status: number }, boolean]> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    await page.fill("input[name=text]", text);
+    const [post] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === "POST"),
+      page.click("button"),
+    ]);
+    const headers = await post.request().allHeaders();
+    if (post.status() === 303) await page.waitForURL(`${origin}/`);
+    const listed = (await page.textContent("body"))?.includes(text) ?? false;
+    return [{ headers, status: post.status() }, listed];
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The old-browser case, reproduced with a real Chromium: over plain HTTP on a name other than localhost the
+ * page is not a secure context, so Chromium sends no `Sec-Fetch-*` headers and the cross-origin check can
+ * only compare `Origin` with the host. The page is the preset's own, served by Node on a loopback port; its
+ * CSP drops `upgrade-insecure-requests`, which would otherwise send the form to https:// (a plain-HTTP
+ * staging server must do the same; see the http-security docs).
+ */
+describe("htmlSecurity's form in a browser without Fetch Metadata", onRuntime("node"), () => {
+  const servers: ServerType[] = [];
+  const serveForm = async (options: HtmlSecurityMiddlewareOptions): Promise<string> => {
+    const notes: string[] = [];
+    const app = new Hono()
+      .use(htmlSecurity(options))
+      .get("/", (c) =>
+        c.html(
+          `<!doctype html><ul>${notes.map((note) => `<li>${note}</li>`).join("")}</ul>` +
+            '<form method="post" action="/notes"><input name="text" /><button>Add</button></form>',
+        ),
+      )
+      .post("/notes", async (c) => {
+        notes.push(String((await c.req.formData()).get("text")));
+        return c.redirect("/", 303);
+      });
+    const port = await freePort();
+    servers.push(serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }));
+    return `http://${PLAIN_HOST}:${port}`;
+  };
+  const plainHttp = { "upgrade-insecure-requests": false } as const;
+
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  it("posts the page's own form with the preset's Referrer-Policy (same-origin)", async () => {
+    const origin = await serveForm({
+      secureHeaders: { contentSecurityPolicy: { directives: plainHttp } },
+    });
+    const [post, listed] = await postForm(origin, "from an old browser");
+    expect(post.headers["sec-fetch-site"]).toBeUndefined();
+    expect(post.headers.origin).toBe(origin);
+    expect(post.status).toBe(303);
+    expect(listed).toBe(true);
+  });
+
+  it("refuses it (403, fails closed) when the app sets Referrer-Policy: no-referrer (Origin: null)", async () => {
+    const origin = await serveForm({
+      secureHeaders: { referrerPolicy: "no-referrer", contentSecurityPolicy: { directives: plainHttp } },
+    });
+    const [post, listed] = await postForm(origin, "a note that must not be saved");
+    expect(post.headers["sec-fetch-site"]).toBeUndefined();
+    expect(post.headers.origin).toBe("null");
+    expect(post.status).toBe(403);
+    expect(listed).toBe(false);
+  });
+});
+
 for (const runtime of exampleRuntimes)
   describe(`http-security-hono on ${runtime}`, onRuntime(runtime), () => {
     let server: ExampleServer;
@@ -112,7 +198,10 @@ for (const runtime of exampleRuntimes)
         expect(headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
         expect(headers.get("x-content-type-options")).toBe("nosniff");
         expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
-        expect(headers.get("referrer-policy")).toBe("no-referrer");
+        // The API keeps no-referrer; the HTML preset sends same-origin (see the form tests below).
+        expect(headers.get("referrer-policy")).toBe(
+          response === answers[2] || response === answers[3] ? "same-origin" : "no-referrer",
+        );
         expect(headers.get("cross-origin-opener-policy")).toBe("same-origin");
         expect(headers.get("cross-origin-resource-policy")).toBe("same-origin");
         expect(headers.get("permissions-policy")).toContain("camera=()");
@@ -246,6 +335,16 @@ for (const runtime of exampleRuntimes)
       const replaced = await api("/notes", { headers: { "x-request-id": `${"a".repeat(300)}` } });
       expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       await Promise.all([kept.body?.cancel(), replaced.body?.cancel()]);
+    });
+
+    // The preset's own form, posted by a real browser that sends Fetch Metadata (localhost is a secure
+    // context). Without Fetch Metadata: see "htmlSecurity's form in a browser without Fetch Metadata" below.
+    it("in Chromium with Fetch Metadata (localhost), the page's own form posts", async () => {
+      const origin = `http://localhost:${new URL(server.url).port}`;
+      const [post] = await postForm(origin, `note ${Math.random()}`);
+      expect(post.headers["sec-fetch-site"]).toBe("same-origin");
+      expect(post.headers.origin).toBe(origin);
+      expect(post.status).toBe(303);
     });
 
     it("in Chromium, runs the page's nonced script and blocks the injected one", async () => {

@@ -1,14 +1,17 @@
 /**
- * Load and soak: `npm run load -w examples/reference-service [-- --duration 60 --write]`.
+ * Load and soak: `npm run load -w examples/reference-service [-- --duration 60 --slice 10 --write]`.
  *
  * Runs the service on Node against the real PostgreSQL and Redis (`DATABASE_URL`, `REDIS_URL`; the local
- * servers by default), signs up two tenants, and drives it with autocannon for `--duration` seconds per
- * tenant at once: a mix of reads and writes on each tenant's own project, plus a probe for the other
- * tenant's project (which must be a 404). Every response is checked: any unexpected status, or a list
- * holding the other tenant's project, is counted. The server's RSS is sampled every second. Then the same
- * load runs against `bare-service.ts` (same routes and SQL, without the security stack and tenancy), once
- * with each query in a tenant-setting transaction and once without, and the overhead is reported as
- * ratios. `--write` puts the table into the README.
+ * servers by default), signs up two tenants, and drives it with autocannon from both tenants at once: a
+ * mix of reads and writes on each tenant's own project, plus a probe for the other tenant's project (which
+ * must be a 404). Every response is checked: any unexpected status, or a list holding the other tenant's
+ * project, is counted. The same load drives `bare-service.ts` (same routes and SQL, without the security
+ * stack and tenancy), once with each query in a tenant-setting transaction and once without. The three
+ * stacks run side by side and take turns in slices of `--slice` seconds (A B C, then C B A, ...) until each
+ * had `--duration` seconds, as the per-request benchmarks interleave their sides: a machine that slows down
+ * or speeds up during the run (another job, thermal throttling, a growing table) weighs on every stack
+ * alike, so the ratios do not drift with it. Each server's RSS is sampled every second of its slices.
+ * `--write` puts the table into the README.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
@@ -20,11 +23,28 @@ import { parseArgs } from "node:util";
 import { freePort } from "@keel/testing/example-server";
 import autocannon from "autocannon";
 import postgres from "postgres";
+import { ACCESS_TOKEN_SEC } from "../src/access-tokens.ts";
 
 const { values } = parseArgs({
-  options: { duration: { type: "string", default: "60" }, write: { type: "boolean", default: false } },
+  options: {
+    duration: { type: "string", default: "60" },
+    slice: { type: "string", default: "10" },
+    write: { type: "boolean", default: false },
+  },
 });
-const duration = Number(values.duration);
+const wholeSeconds = (name: string, text: string): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`--${name} must be a whole number of seconds`);
+  return value;
+};
+/** Seconds of load per stack, and the seconds of each of its turns. */
+const duration = wholeSeconds("duration", values.duration);
+const sliceSec = Math.min(wholeSeconds("slice", values.slice), duration);
+/** The turns of each stack: `sliceSec` each, the last one what remains of `duration`. */
+const slices = Array.from({ length: Math.ceil(duration / sliceSec) }, (_, index) =>
+  Math.min(sliceSec, duration - index * sliceSec),
+);
 const WARM_UP_SEC = Math.min(10, Math.floor(duration / 3));
 const CONNECTIONS_PER_TENANT = 8;
 const dir = fileURLToPath(new URL("..", import.meta.url));
@@ -33,23 +53,44 @@ const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const schema = `reference_load_${crypto.randomUUID().slice(0, 8)}`;
 
 interface Tenant {
-  readonly token: string;
+  readonly workspace: string;
+  readonly credentials: { readonly email: string; readonly password: string };
   readonly projectId: string;
   readonly taskId: string;
+  token: string;
+  /** When `token` was issued (ms): it is renewed before it expires, on a long run. */
+  issuedAt: number;
 }
 
+/** What one stack did over all its slices. */
 interface Run {
-  readonly requests: number;
-  readonly requestsPerSec: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-  readonly unexpected: number;
-  readonly crossTenant: number;
+  readonly name: string;
+  seconds: number;
+  requests: number;
+  errors: number;
+  unexpected: number;
+  crossTenant: number;
+  /** Every response's latency in ms, for the percentiles. */
+  readonly latencies: number[];
+  /** Requests a second of each slice, to see how much the machine drifted. */
+  readonly sliceRates: number[];
   /** RSS in MiB before the load, then every second under it. */
-  readonly idleRss: number;
-  readonly rss: readonly number[];
+  idleRss: number;
+  readonly rss: number[];
 }
+
+const newRun = (name: string): Run => ({
+  name,
+  seconds: 0,
+  requests: 0,
+  errors: 0,
+  unexpected: 0,
+  crossTenant: 0,
+  latencies: [],
+  sliceRates: [],
+  idleRss: Number.NaN,
+  rss: [],
+});
 
 async function call(
   url: string,
@@ -69,13 +110,18 @@ async function call(
   return body;
 }
 
-/** A workspace with one project of 20 tasks, and an access token valid for the whole run. */
+async function logIn(url: string, workspace: string, credentials: Tenant["credentials"]): Promise<string> {
+  const { accessToken } = await call(url, "/auth/login", { body: { workspace, ...credentials } });
+  return String(accessToken);
+}
+
+/** A workspace with one project of 20 tasks, and an access token. */
 async function seed(url: string, name: string): Promise<Tenant> {
   const workspace = `${name}-${crypto.randomUUID().slice(0, 8)}`;
   const credentials = { email: `load@${name}.example.com`, password: `load test ${crypto.randomUUID()}` };
   await call(url, "/auth/signup", { body: { workspace, workspaceName: name, ...credentials } });
-  const { accessToken } = await call(url, "/auth/login", { body: { workspace, ...credentials } });
-  const token = String(accessToken);
+  const issuedAt = Date.now();
+  const token = await logIn(url, workspace, credentials);
   const project = await call(url, "/api/projects", { token, body: { name: `${name} project` } });
   let taskId = "";
   for (let i = 0; i < 20; i++) {
@@ -83,7 +129,15 @@ async function seed(url: string, name: string): Promise<Tenant> {
       (await call(url, `/api/projects/${project.id}/tasks`, { token, body: { title: `task ${i}` } })).id,
     );
   }
-  return { token, projectId: String(project.id), taskId };
+  return { workspace, credentials, projectId: String(project.id), taskId, token, issuedAt };
+}
+
+/** Logs in again when `tenant`'s token could expire during the next slice (a run longer than its life). */
+async function renewToken(url: string, tenant: Tenant): Promise<void> {
+  const lifeLeftMs = tenant.issuedAt + ACCESS_TOKEN_SEC * 1000 - Date.now();
+  if (lifeLeftMs > (sliceSec + 30) * 1000) return;
+  tenant.issuedAt = Date.now();
+  tenant.token = await logIn(url, tenant.workspace, tenant.credentials);
 }
 
 /** Resident set size of `pid` in MiB, from /proc. */
@@ -92,23 +146,23 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-/** Drives `url` with both tenants at once for `duration` seconds; samples `pid`'s RSS every second. */
+/** One slice: drives `url` with both tenants at once for `seconds`, adding what it saw to `run`. */
 async function drive(
+  run: Run,
   url: string,
   pid: number,
   tenants: readonly [Tenant, Tenant],
   probeStatus: 404 | 200,
-): Promise<Run> {
-  let unexpected = 0;
-  let crossTenant = 0;
-  const expect = (wanted: number) => (status: number) => void (status !== wanted && unexpected++);
+  seconds: number,
+): Promise<void> {
+  const expect = (wanted: number) => (status: number) => void (status !== wanted && run.unexpected++);
   const instances = tenants.map((tenant, index) => {
     const other = tenants[1 - index] as Tenant;
     const headers = { authorization: `Bearer ${tenant.token}`, "content-type": "application/json" };
-    return autocannon({
+    const instance = autocannon({
       url,
       connections: CONNECTIONS_PER_TENANT,
-      duration,
+      duration: seconds,
       requests: [
         {
           method: "GET",
@@ -116,7 +170,7 @@ async function drive(
           headers,
           onResponse: (status, body) => {
             expect(200)(status);
-            if (body.includes(other.projectId)) crossTenant++;
+            if (body.includes(other.projectId)) run.crossTenant++;
           },
         },
         { method: "GET", path: `/api/projects/${tenant.projectId}`, headers, onResponse: expect(200) },
@@ -138,25 +192,23 @@ async function drive(
         { method: "GET", path: `/api/projects/${other.projectId}`, headers, onResponse: expect(probeStatus) },
       ],
     });
+    instance.on("response", (_client, _status, _bytes, latencyMs) => void run.latencies.push(latencyMs));
+    return instance;
   });
-  const idleRss = await rssMiB(pid);
-  const rss: number[] = [];
-  const sampler = setInterval(() => void rssMiB(pid).then((value) => rss.push(value)), 1000);
+  if (Number.isNaN(run.idleRss)) run.idleRss = await rssMiB(pid);
+  const sampler = setInterval(() => void rssMiB(pid).then((value) => run.rss.push(value)), 1000);
   const results = await Promise.all(instances);
   clearInterval(sampler);
   const requests = results.reduce((sum, result) => sum + result.requests.total, 0);
-  // Latencies of the two instances: the larger percentile of the two (they run the same mix).
-  return {
-    requests,
-    requestsPerSec: requests / duration,
-    p50: Math.max(...results.map((result) => result.latency.p50)),
-    p99: Math.max(...results.map((result) => result.latency.p99)),
-    errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
-    unexpected,
-    crossTenant,
-    idleRss,
-    rss,
-  };
+  run.seconds += seconds;
+  run.requests += requests;
+  run.sliceRates.push(requests / seconds);
+  run.errors += results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
+}
+
+/** The `q` quantile of the latencies, in ms (nearest rank). */
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** Rows whose tenant differs from their project's: must be none. */
@@ -179,14 +231,17 @@ async function dropSchema(): Promise<void> {
   await admin.end();
 }
 
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly log: string;
+}
+
 /**
  * Starts `script` with Node on a free port, its output going to a file: a pipe read by this busy process
  * would back up and grow the server's memory, which is not what a service writing its logs sees.
  */
-async function startServer(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; log: string }> {
+async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const log = join(tmpdir(), `reference-load-${port}.log`);
   const out = openSync(log, "w");
@@ -218,13 +273,14 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 /** How many times `faster`'s throughput is `slower`'s. */
 const ratio = (faster: Run, slower: Run): string =>
-  (faster.requestsPerSec / slower.requestsPerSec).toFixed(2);
+  (faster.requests / faster.seconds / (slower.requests / slower.seconds)).toFixed(2);
 
 const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
+const servers: Server[] = [];
 try {
   console.log(
-    `load: ${duration} s per stack, 2 tenants x ${CONNECTIONS_PER_TENANT} connections, schema ${schema}`,
+    `load: ${duration} s per stack in turns of ${sliceSec} s, 2 tenants x ${CONNECTIONS_PER_TENANT} connections, schema ${schema}`,
   );
   const full = await startServer("src/node.ts", {
     DATABASE_URL: databaseUrl,
@@ -237,31 +293,43 @@ try {
     // Two users drive thousands of requests a second: lift the per-user API limit (still counted in Redis).
     API_RATE_LIMIT: "1000000000",
   });
-  let tenants: [Tenant, Tenant];
-  let fullRun: Run;
-  try {
-    tenants = [await seed(full.url, "alpha"), await seed(full.url, "beta")];
-    fullRun = await drive(full.url, full.child.pid ?? 0, tenants, 404);
-  } finally {
-    await stopServer(full.child);
-  }
-  const rows = await crossTenantRows();
-
-  const bareRun = async (tenantTransactions: boolean): Promise<Run> => {
-    const bare = await startServer("load/bare-service.ts", {
+  servers.push(full);
+  const tenants: [Tenant, Tenant] = [await seed(full.url, "alpha"), await seed(full.url, "beta")];
+  // The bare stacks read the schema the service migrated and the seed filled.
+  const bare = (tenantTransactions: boolean) =>
+    startServer("load/bare-service.ts", {
       DATABASE_URL: databaseUrl,
       DB_SCHEMA: schema,
       BARE_TENANT_TRANSACTIONS: tenantTransactions ? "1" : "0",
     });
-    try {
-      return await drive(bare.url, bare.child.pid ?? 0, tenants, 200);
-    } finally {
-      await stopServer(bare.child);
-    }
-  };
-  const transactionsRun = await bareRun(true);
-  const plainRun = await bareRun(false);
+  const transactions = await bare(true);
+  servers.push(transactions);
+  const plain = await bare(false);
+  servers.push(plain);
 
+  const fullRun = newRun("reference service (PostgreSQL + Redis)");
+  const transactionsRun = newRun("bare, each query in a transaction that sets the tenant");
+  const plainRun = newRun("bare: same routes, no security stack, no tenancy");
+  const stacks = [
+    { run: fullRun, server: full, probeStatus: 404 as const },
+    { run: transactionsRun, server: transactions, probeStatus: 200 as const },
+    { run: plainRun, server: plain, probeStatus: 200 as const },
+  ];
+  for (const [turn, seconds] of slices.entries()) {
+    // A B C, then C B A: each stack's mean place in the run is the same.
+    for (const { run, server, probeStatus } of turn % 2 === 0 ? stacks : stacks.toReversed()) {
+      if (run === fullRun) for (const tenant of tenants) await renewToken(full.url, tenant);
+      await drive(run, server.url, server.child.pid ?? 0, tenants, probeStatus, seconds);
+    }
+  }
+  await Promise.all(servers.map((server) => stopServer(server.child)));
+  const rows = await crossTenantRows();
+
+  const latency = (run: Run) => {
+    const sorted = run.latencies.toSorted((a, b) => a - b);
+    return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  };
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
   const steady = (run: Run) => run.rss.slice(WARM_UP_SEC);
   // The mean of each 10 s after warm-up: a leak shows as a rising series, a steady state as a flat one.
   const rssText = (run: Run) => {
@@ -270,24 +338,33 @@ try {
     for (let i = 0; i < samples.length; i += 10) windows.push(mean(samples.slice(i, i + 10)).toFixed(0));
     return `${run.idleRss.toFixed(0)} before; ${windows.join(", ")}`;
   };
-  const line = (name: string, run: Run) =>
-    `| ${name} | ${run.requests} | ${run.requestsPerSec.toFixed(0)} | ${run.p50} ms | ${run.p99} ms | ${run.errors + run.unexpected} | ${rssText(run)} |`;
+  const line = (run: Run) => {
+    const { p50, p99 } = latency(run);
+    return `| ${run.name} | ${run.requests} | ${(run.requests / run.seconds).toFixed(0)} | ${ms(p50)} | ${ms(p99)} | ${run.errors + run.unexpected} | ${rssText(run)} |`;
+  };
+  const fullLatency = latency(fullRun);
+  const plainLatency = latency(plainRun);
   const table = [
-    `Node ${process.versions.node}, ${duration} s, 2 tenants x ${CONNECTIONS_PER_TENANT} connections, on ${new Date().toISOString().slice(0, 10)}; RSS sampled every second, from ${WARM_UP_SEC} s of warm-up on.`,
+    `Node ${process.versions.node}, ${duration} s per stack in turns of ${sliceSec} s (A B C, C B A, ...), 2 tenants x ${CONNECTIONS_PER_TENANT} connections, on ${new Date().toISOString().slice(0, 10)}; RSS sampled every second under load, from ${WARM_UP_SEC} s of warm-up on.`,
     "",
-    "| stack | requests | req/s | p50 | p99 | errors | RSS in MiB: before the load, then the mean of each 10 s |",
+    "| stack | requests | req/s | p50 | p99 | errors | RSS in MiB: before the load, then the mean of each 10 s under it |",
     "|---|---:|---:|---:|---:|---:|---|",
-    line("reference service (PostgreSQL + Redis)", fullRun),
-    line("bare, each query in a transaction that sets the tenant", transactionsRun),
-    line("bare: same routes, no security stack, no tenancy", plainRun),
+    line(fullRun),
+    line(transactionsRun),
+    line(plainRun),
     "",
     `- Overhead of the security stack and tenancy: ${ratio(plainRun, fullRun)}x the bare throughput ` +
-      `(req/s bare / full), p50 ${(fullRun.p50 / Math.max(plainRun.p50, 1)).toFixed(2)}x, p99 ${(fullRun.p99 / Math.max(plainRun.p99, 1)).toFixed(2)}x.`,
+      `(req/s bare / full), p50 ${(fullLatency.p50 / plainLatency.p50).toFixed(2)}x, p99 ${(fullLatency.p99 / plainLatency.p99).toFixed(2)}x.`,
     `- Of which the tenant transactions alone (BEGIN, set_config, the query, COMMIT: four statements for one): ` +
       `${ratio(plainRun, transactionsRun)}x; the rest (JWT, tenant resolution, rate limit in Redis, headers, CORS, ` +
       `CSRF, body limit, the row-level security policies): ${ratio(transactionsRun, fullRun)}x.`,
     `- Cross-tenant: ${fullRun.crossTenant} list responses held the other tenant's project; every probe of the other tenant's project by id was a 404 (any other answer is counted under errors); ${rows} task rows point at another tenant's project.`,
   ].join("\n");
+  for (const run of stacks.map((stack) => stack.run)) {
+    console.log(
+      `req/s of each turn, ${run.name}: ${run.sliceRates.map((rate) => rate.toFixed(0)).join(", ")}`,
+    );
+  }
   console.log(`\n${table}\n`);
 
   const failed = fullRun.errors + fullRun.unexpected + fullRun.crossTenant + rows;
@@ -307,5 +384,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  await Promise.all(servers.map((server) => stopServer(server.child)));
   await dropSchema();
 }

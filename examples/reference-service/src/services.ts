@@ -1,28 +1,20 @@
 /**
  * @module
- * What the routes share: the Hono environment of a request and the services built once at start-up.
+ * What the routes share: the Hono environment of a request, the services built once at start-up (on
+ * `c.var.services`, so that handlers are plain functions of their route), and the tenant transaction.
  */
-import type { JwtSigner, LoginLimiter } from "@keel/http-security";
+
 import type { ClientIpEnv, SecurityPresetEnv } from "@keel/http-security/hono";
+import type { JwtSigner } from "@keel/http-security/jwt";
 import type { PasswordHasher } from "@keel/http-security/password";
+import type { LoginLimiter } from "@keel/http-security/rate-limit";
 import type { ProblemMapper } from "@keel/result";
-import { z } from "zod";
+import type { SqlQuery } from "@keel/tenant-context";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AccessClaims } from "./access-tokens.ts";
 import type { Database } from "./database.ts";
-import { TenantIdSchema, UserIdSchema } from "./ids.ts";
 import type { Logger } from "./logger.ts";
 import type { Tenant } from "./tenant.ts";
-
-/** The claims an access token carries, checked on every request: user, tenant and role. */
-export const AccessClaimsSchema = z.object({
-  sub: UserIdSchema,
-  tid: TenantIdSchema,
-  role: z.enum(["owner", "member"]),
-});
-export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
-
-/** A request's variables: the presets' ids and nonce, the client address, then the claims and the tenant. */
-export type AppEnv = SecurityPresetEnv &
-  ClientIpEnv & { Variables: { claims: AccessClaims; tenant: Tenant } };
 
 /** Built once at start-up (on Workers, with the first request) and shared by every route. */
 export interface Services {
@@ -33,4 +25,29 @@ export interface Services {
   readonly passwords: PasswordHasher;
   readonly signer: JwtSigner;
   readonly login: LoginLimiter;
+  /** Resolves when the service can take requests (the database and the rate-limit store answer). */
+  readonly ready: () => Promise<void>;
+}
+
+/**
+ * A request's variables: the presets' ids and nonce, the client address, the services, then (on `/api`)
+ * the verified claims and the tenant.
+ */
+export type AppEnv = SecurityPresetEnv &
+  ClientIpEnv & { Variables: { services: Services; claims: AccessClaims; tenant: Tenant } };
+
+/** Hono middleware: puts `services` on `c.var.services`. Registered first. */
+export function appServices(services: Services): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("services", services);
+    await next();
+  };
+}
+
+/**
+ * Runs `work` in one transaction of the request's tenant: row-level security shows only its rows, so the
+ * SQL needs no `where tenant_id = ...`, and a forgotten filter cannot leak another tenant's row.
+ */
+export async function inTenant<T>(c: Context<AppEnv>, work: (query: SqlQuery) => Promise<T>): Promise<T> {
+  return (await c.var.services.database()).withTenant(work);
 }

@@ -7,7 +7,8 @@
  */
 
 import process from "node:process";
-import { createMemoryStore, createRedisStore, fromIoredis, type RateLimitStore } from "@keel/http-security";
+import { createMemoryStore, type RateLimitStore } from "@keel/http-security/rate-limit";
+import { createRedisStore, ioredisClient } from "@keel/http-security/rate-limit/redis";
 import { type EnvRecord, loadConfigOrThrow } from "@keel/secure-config";
 import type { Context } from "hono";
 import { Redis } from "ioredis";
@@ -90,7 +91,7 @@ async function start(
     });
     redis.on("error", () => {}); // each failed decision is logged by the limiters' onStoreError
     await redis.connect();
-    store = createRedisStore({ client: fromIoredis(redis), prefix: config.RATE_LIMIT_PREFIX });
+    store = createRedisStore({ client: ioredisClient(redis), prefix: config.RATE_LIMIT_PREFIX });
   }
 
   let shuttingDown = false;

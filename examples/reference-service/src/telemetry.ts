@@ -4,14 +4,19 @@
  * tenant id once known) and the request-duration histogram of the HTTP semantic conventions. Without a
  * registered provider the API is a no-op costing next to nothing; `telemetry-console.ts` registers one.
  */
-import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Counter, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
 
 const SCOPE = "@keel/example-reference-service";
 
-/** Counts login outcomes: `succeeded`, `failed`, `limited`. */
-export const loginCounter = () =>
-  metrics.getMeter(SCOPE).createCounter("auth.login.attempts", { description: "Login attempts by outcome" });
+let loginAttempts: Counter | undefined;
+/** Counts a login's outcome. The counter is made on first use, by the meter provider registered by then. */
+export function countLogin(outcome: "succeeded" | "failed" | "limited"): void {
+  loginAttempts ??= metrics
+    .getMeter(SCOPE)
+    .createCounter("auth.login.attempts", { description: "Login attempts by outcome" });
+  loginAttempts.add(1, { outcome });
+}
 
 /** The request middleware: one span and one duration sample per request. */
 export function telemetry(): MiddlewareHandler<{ Variables: { tenant?: { readonly id: string } } }> {

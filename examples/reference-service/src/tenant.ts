@@ -6,10 +6,10 @@
  */
 import { err, ok } from "@keel/result";
 import {
+  claimSource,
   createTenantContext,
   createTenantResolver,
-  fromClaim,
-  fromHeader,
+  headerSource,
   type TenantContext,
   TenantNotFound,
   type TenantResolver,
@@ -33,7 +33,9 @@ export async function findTenant(
 ): Promise<Tenant | undefined> {
   const [column, value] = "id" in by ? ["id", by.id] : ["slug", by.slug];
   const [row] = await database.directory(`select id, slug, name from tenants where ${column} = $1`, [value]);
-  return row === undefined ? undefined : (row as unknown as Tenant);
+  return row === undefined
+    ? undefined
+    : { id: row.id as TenantId, slug: String(row.slug), name: String(row.name) };
 }
 
 /** The tenant an opaque token (refresh, invitation) names, when it is one of ours and the tenant exists. */
@@ -48,7 +50,7 @@ export async function findTokenTenant(
 /** The API's resolver: the token's `tid` claim (required), checked against an `X-Tenant-Id` header if sent. */
 export function createApiTenantResolver(database: () => Promise<Database>): TenantResolver<Tenant> {
   return createTenantResolver({
-    sources: [fromClaim("tid", { required: true }), fromHeader("x-tenant-id")],
+    sources: [claimSource("tid", { required: true }), headerSource("x-tenant-id")],
     id: TenantId,
     lookup: async (id) => {
       const tenant = await findTenant(await database(), { id });

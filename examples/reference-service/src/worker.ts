@@ -6,8 +6,9 @@
  * validated once per `env`; Workers have no NODE_ENV, so the production rules apply unless `ENVIRONMENT`
  * is `development` or `test`.
  */
-import { createDurableObjectStore, type RateLimiterNamespace } from "@keel/http-security";
+import { createDurableObjectStore, type RateLimiterNamespace } from "@keel/http-security/rate-limit/workers";
 import { createConfigLoader, type EnvRecord } from "@keel/secure-config";
+import type { ExecutionContext } from "hono";
 import { createApp } from "./app.ts";
 import { type AppConfig, spec } from "./config.ts";
 import { type Database, openPostgres } from "./database.ts";
@@ -16,7 +17,7 @@ import { createProblems } from "./problems.ts";
 import { tenants } from "./tenant.ts";
 
 // The Durable Object class the RATE_LIMITER binding names (wrangler.toml: [[durable_objects.bindings]]).
-export { RateLimiterObject } from "@keel/http-security";
+export { RateLimiterObject } from "@keel/http-security/rate-limit/workers";
 
 type Env = EnvRecord & { readonly RATE_LIMITER: RateLimiterNamespace };
 
@@ -31,7 +32,7 @@ let app: ReturnType<typeof createApp> | undefined;
 let database: Database | undefined;
 
 export default {
-  fetch(request: Request, env: Env, context: unknown): Response | Promise<Response> {
+  fetch(request: Request, env: Env, context: ExecutionContext): Response | Promise<Response> {
     if (app === undefined) {
       // Only a named development or test environment relaxes the production rules (a typo does not).
       const environment =
@@ -59,6 +60,6 @@ export default {
         log,
       });
     }
-    return app.fetch(request, env, context as never);
+    return app.fetch(request, env, context);
   },
 };

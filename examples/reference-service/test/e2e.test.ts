@@ -433,6 +433,38 @@ for (const { runtime, backends } of setups)
       expect(forgedId.headers.get("x-request-id")).not.toBe("chosen-by-the-client");
     });
 
+    it("marks every /api answer private and not to be stored, refusals and problems included", async () => {
+      const workspace = await signUp();
+      const browser = await logIn(workspace);
+      const project = await createProject(browser, "Private");
+      const otherTenant = "tnt_01kbq3m7v9x2c4d6f8g0h2j4k6";
+      const answers: [string, number, Awaited<ReturnType<Client["send"]>>][] = [
+        ["me", 200, await browser.send("/api/me")],
+        ["a page", 200, await browser.send("/api/projects")],
+        ["one project", 200, await browser.send(`/api/projects/${project.id}`)],
+        ["created", 201, await browser.send("/api/projects", { body: { name: "Another" } })],
+        ["no token", 401, await client().send("/api/projects")],
+        [
+          "another tenant named",
+          403,
+          await browser.send("/api/me", { headers: { "x-tenant-id": otherTenant } }),
+        ],
+        ["a project not there", 404, await browser.send("/api/projects/prj_01kbq3m7v9x2c4d6f8g0h2j4k6")],
+        ["an unknown route", 404, await browser.send("/api/nowhere")],
+        ["malformed JSON", 400, await browser.send("/api/projects", { raw: '{"name": ' })],
+        ["too large", 413, await browser.send("/api/projects", { body: { name: "x".repeat(20_000) } })],
+        ["invalid", 422, await browser.send("/api/projects", { body: { name: "" } })],
+      ];
+      for (const [what, status, response] of answers) {
+        expect(response.status, what).toBe(status);
+        expect(response.headers.get("cache-control"), what).toBe("private, no-store");
+      }
+      // The CORS answer to a browser app keeps its Vary: Origin beside it.
+      const cors = await browser.send("/api/me", { headers: { origin: APP_ORIGIN } });
+      expect(cors.headers.get("vary")).toMatch(/\bOrigin\b/i);
+      expect(cors.headers.get("cache-control")).toBe("private, no-store");
+    });
+
     it("takes a bodiless POST without Content-Length, as curl -X POST sends it", async () => {
       const { hostname, port } = new URL(server.url);
       const answer = await new Promise<string>((resolve, reject) => {

@@ -12,13 +12,13 @@ import { createResponder, problemOnError } from "@keel/result/hono";
 import {
   createTenantContext,
   createTenantResolver,
-  fromHeader,
+  headerSource,
   type TenantContext,
   TenantNotFound,
   type TenantResolutionError,
   tenantProblemStatuses,
 } from "@keel/tenant-context";
-import { tenantMiddleware } from "@keel/tenant-context/hono";
+import { tenant } from "@keel/tenant-context/hono";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import * as z from "zod";
@@ -39,8 +39,8 @@ type AppError = TenantResolutionError | ProjectNotFound | InvalidProject;
 export const tenants: TenantContext<Tenant> = createTenantContext<Tenant>();
 const resolve = createTenantResolver({
   // A demo reads the tenant from a header; a real service also checks it against a verified token claim
-  // (`fromClaim("tid")`), and the resolver refuses the request when the two disagree.
-  sources: [fromHeader("x-tenant-id")],
+  // (`claimSource("tid")`), and the resolver refuses the request when the two disagree.
+  sources: [headerSource("x-tenant-id")],
   id: z.string().regex(/^[a-z0-9-]{1,63}$/),
   lookup: (id) => {
     const tenant = directory.get(id);
@@ -69,7 +69,7 @@ const ProjectId = z.uuid();
 /** Builds the app over the database that `database()` gives (Workers open it on their first request). */
 export function createApp(database: () => Promise<Database>): Hono {
   const projects = new Hono()
-    .use(tenantMiddleware({ context: tenants, resolve }))
+    .use(tenant({ context: tenants, resolve }))
     .get("/", async (c) => {
       const rows = await (await database()).withTenant((query) =>
         query("select id, tenant_id, name from projects order by name", []),

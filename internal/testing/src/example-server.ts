@@ -116,7 +116,7 @@ const POLL_INTERVAL_MS = 100;
  * ```
  */
 export async function startExample(options: StartExampleOptions): Promise<ExampleServer> {
-  const { runtime, env = {}, readyTimeoutMs = 20_000, durableObjects = {} } = options;
+  const { runtime, env = {}, readyTimeoutMs = 60_000, durableObjects = {} } = options;
   const dir = resolvePath(options.dir);
   const port = await freePort();
   const launch = await prepare(runtime, dir, port, env, durableObjects);

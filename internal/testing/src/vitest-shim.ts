@@ -133,6 +133,9 @@ interface Flags {
   readonly todo: boolean;
 }
 
+/** The same hang detector as vitest.shared.ts: a test's default budget, not a speed check. */
+const defaultTimeout = 60_000;
+
 /** (name, fn), (name, options, fn) or (name, fn, timeout). */
 function parseArgs(rest: readonly unknown[]): {
   fn: AnyFunction | undefined;
@@ -141,12 +144,12 @@ function parseArgs(rest: readonly unknown[]): {
 } {
   const [first, second] = rest;
   if (typeof first === "function") {
-    return { fn: first as AnyFunction, timeout: typeof second === "number" ? second : 5_000, skip: false };
+    return { fn: first as AnyFunction, timeout: typeof second === "number" ? second : defaultTimeout, skip: false };
   }
   const options = (first ?? {}) as { timeout?: number; skip?: boolean; todo?: boolean };
   return {
     fn: typeof second === "function" ? (second as AnyFunction) : undefined,
-    timeout: options.timeout ?? 5_000,
+    timeout: options.timeout ?? defaultTimeout,
     skip: options.skip === true || options.todo === true,
   };
 }

@@ -1,6 +1,6 @@
 // @keel/http-security's Hono middleware against Hono's own, in the same process, through app.request(). See
 // scripts/lib/bench.ts.
-import { cors, csrf, jsonApiSecurity, secureHeaders } from "@keel/http-security/hono";
+import { cors, crossOriginProtection, jsonApiSecurity, secureHeaders } from "@keel/http-security/hono";
 import { Hono } from "hono";
 import { cors as honoCors } from "hono/cors";
 import { csrf as honoCsrf } from "hono/csrf";
@@ -40,7 +40,7 @@ compare({
 });
 
 const honoCsrfApp = new Hono().use(honoCsrf()).all("/", handler);
-const keelCsrfApp = new Hono().use(csrf()).all("/", handler);
+const keelCsrfApp = new Hono().use(crossOriginProtection()).all("/", handler);
 compare({
   name: "CSRF, a same-origin POST",
   anchor: { label: "hono/csrf", run: () => honoCsrfApp.request(post()) },

@@ -1,8 +1,9 @@
 // JWT verification: createJwtVerifier against jose's jwtVerify alone (the same checks: algorithms, iss,
 // aud, typ, exp required), and the jwtAuth middleware against hono/jwt, in the same process. See
 // scripts/lib/bench.ts.
-import { createJwtSigner, createJwtVerifier } from "@keel/http-security";
+
 import { jwtAuth } from "@keel/http-security/hono";
+import { createJwtSigner, createJwtVerifier } from "@keel/http-security/jwt";
 import { Hono } from "hono";
 import { jwt as honoJwt } from "hono/jwt";
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify } from "jose";

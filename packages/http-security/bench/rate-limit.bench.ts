@@ -2,8 +2,9 @@
 // process: one decision per call, on 1,024 keys in turn, with a limit never reached (every call counts).
 // The anchors' stores are called directly (`increment(key)`), as our store's `consume`/`consumeSync` are.
 // See scripts/lib/bench.ts.
-import { createMemoryStore, createRateLimiter, type RateLimitPolicy } from "@keel/http-security";
+
 import { rateLimit } from "@keel/http-security/hono";
+import { createMemoryStore, createRateLimiter, type RateLimitPolicy } from "@keel/http-security/rate-limit";
 import { MemoryStore as ExpressMemoryStore } from "express-rate-limit";
 import { Hono } from "hono";
 import { MemoryStore as HonoMemoryStore, rateLimiter } from "hono-rate-limiter";

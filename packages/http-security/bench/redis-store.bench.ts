@@ -2,7 +2,11 @@
 // both through one ioredis connection to the real Redis (REDIS_URL, or 127.0.0.1:6379), in the same
 // process. Each side counts the commands it sends: round trips per decision are printed before the timings.
 // See scripts/lib/bench.ts.
-import { createRedisStore, fromIoredis, type RedisScriptClient } from "@keel/http-security";
+import {
+  createRedisStore,
+  ioredisClient,
+  type RedisScriptClient,
+} from "@keel/http-security/rate-limit/redis";
 import { Redis } from "ioredis";
 import { RedisStore } from "rate-limit-redis";
 import { compare } from "../../../scripts/lib/bench.ts";
@@ -24,7 +28,7 @@ async function tracked<T>(send: () => Promise<T>): Promise<T> {
 }
 
 let keelTrips = 0;
-const adapter = fromIoredis(redis);
+const adapter = ioredisClient(redis);
 const counting: RedisScriptClient = {
   evalsha(sha, keys, args) {
     keelTrips++;
@@ -69,7 +73,7 @@ console.log(
 compare({
   name: "Redis store, one decision (one key, sequential)",
   anchor: { label: "rate-limit-redis + ioredis", run: () => anchor.increment("hot") },
-  keel: { label: "createRedisStore(fromIoredis)", run: () => keel.consume("hot", policy, 1) },
+  keel: { label: "createRedisStore(ioredisClient)", run: () => keel.consume("hot", policy, 1) },
 });
 
 const burst = Array.from({ length: 100 }, (_, i) => `client-${i}`);
@@ -80,7 +84,7 @@ compare({
     run: () => Promise.all(burst.map((key) => anchor.increment(key))),
   },
   keel: {
-    label: "createRedisStore(fromIoredis)",
+    label: "createRedisStore(ioredisClient)",
     run: () => Promise.all(burst.map((key) => keel.consume(key, policy, 1))),
   },
 });

@@ -1,11 +1,25 @@
-export { type BodyLimit, type BodyLimitOptions, createBodyLimit, type LimitedRequest } from "./body-limit.ts";
+/**
+ * @module
+ * `@keel/http-security`: request hygiene as Web-standard code. Secure headers with a validated CSP and
+ * nonces, strict CORS, cross-origin (CSRF) protection, body limits, request ids, client IPs through trusted
+ * proxies, secure and signed cookies, and the presets that combine them. Rate limiting, JWT and passwords
+ * are their own entries (`/rate-limit`, `/jwt`, `/password`), so importing this one loads none of them.
+ */
+export {
+  type BodyLimit,
+  type BodyLimitOptions,
+  createBodyLimit,
+  type LimitedRequest,
+} from "./body-limit/body-limit.ts";
+export { type BodyLimitError, BodyTooLarge, MediaTypeUnsupported } from "./body-limit/errors.ts";
 export {
   type ClientIp,
   type ClientIpOptions,
   createClientIp,
-  type IpKeyOptions,
-  ipKey,
-} from "./client-ip.ts";
+  type IpNetworkOptions,
+  ipNetwork,
+} from "./client-ip/client-ip.ts";
+export { ClientAddressUnknown, type ClientIpError, IpAddressInvalid } from "./client-ip/errors.ts";
 export {
   type CookieOptions,
   createSignedCookies,
@@ -13,140 +27,44 @@ export {
   type SignedCookies,
   type SignedCookiesOptions,
   serializeCookie,
-} from "./cookies.ts";
-export { type Cors, type CorsOptions, createCors } from "./cors.ts";
+} from "./cookies/cookies.ts";
+export { type Cors, type CorsOptions, createCors } from "./cors/cors.ts";
+export {
+  type CorsError,
+  CorsHeaderNotAllowed,
+  CorsMethodNotAllowed,
+  CorsOriginNotAllowed,
+} from "./cors/errors.ts";
 export {
   type CrossOriginProtection,
   type CrossOriginProtectionOptions,
   createCrossOriginProtection,
-} from "./csrf.ts";
-// JWT
+} from "./cross-origin/cross-origin-protection.ts";
 export {
-  createJwtSigner,
-  createJwtVerifier,
-  type JwtAlgorithm,
-  type JwtClaims,
-  type JwtHeader,
-  type JwtSigner,
-  type JwtSignerOptions,
-  type JwtSignOptions,
-  type JwtVerifier,
-  type JwtVerifierOptions,
-  type JwtVerifyKey,
-  type RemoteJwksOptions,
-  type SecretLike,
-  type VerifiedJwt,
-} from "./jwt.ts";
+  type CrossOriginError,
+  CrossOriginRequest,
+  CrossOriginRequestFromOldBrowser,
+} from "./cross-origin/errors.ts";
 export {
-  JwtAlgorithmNotAllowed,
-  JwtClaimInvalid,
-  type JwtError,
-  JwtExpired,
-  JwtInvalidSignature,
-  JwtKeyUnavailable,
-  JwtMalformed,
-  JwtMissing,
-  JwtNotYetValid,
-} from "./jwt-errors.ts";
-export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
-// Passwords
-// The hasher itself is the "@keel/http-security/password" entry (it loads node:crypto or @noble/hashes);
-// its errors are here too, beside httpSecurityProblemStatuses.
-export {
-  MalformedPasswordHash,
-  PasswordEmpty,
-  type PasswordError,
-  type PasswordHashError,
-  PasswordHashingFailed,
-  type PasswordInputError,
-  PasswordNotWellFormed,
-  PasswordTooLong,
-  UnsupportedPasswordHash,
-} from "./password-errors.ts";
+  type CspDirectiveName,
+  type CspDirectives,
+  type CspOptions,
+  type CspPreset,
+  createSecureHeaders,
+  defaultPermissionsPolicy,
+  generateCspNonce,
+  type PermissionsPolicy,
+  type ReferrerPolicyValue,
+  type SecureHeaders,
+  type SecureHeadersOptions,
+} from "./headers/secure-headers.ts";
 export {
   createHtmlSecurity,
   createJsonApiSecurity,
   type HtmlSecurityOptions,
   type JsonApiSecurityOptions,
   type SecurityPreset,
-} from "./preset.ts";
-export {
-  createLoginLimiter,
-  createRateLimiter,
-  ipRateLimitKey,
-  type LoginAttempt,
-  type LoginLimiter,
-  type LoginLimiterOptions,
-  loginAccountKey,
-  type RateLimitCheck,
-  type RateLimiter,
-  type RateLimiterOptions,
-  rateLimitKey,
-} from "./rate-limit.ts";
-// Rate limiting
-export {
-  type RateLimitError,
-  RateLimited,
-  type RateLimitedFields,
-  RateLimitStoreUnavailable,
-} from "./rate-limit-errors.ts";
-export type {
-  RateLimitAlgorithm,
-  RateLimitDecision,
-  RateLimitPolicy,
-  RateLimitStore,
-} from "./rate-limit-store.ts";
-export {
-  type BunRedisLike,
-  createRedisStore,
-  fromBunRedis,
-  fromIoredis,
-  fromNodeRedis,
-  type IoredisLike,
-  type NodeRedisLike,
-  type RedisScriptClient,
-  type RedisStore,
-  type RedisStoreOptions,
-} from "./redis-store.ts";
-export { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
-export {
-  type CspDirectiveName,
-  type CspDirectives,
-  type CspOptions,
-  type CspPreset,
-  createCspNonce,
-  createSecureHeaders,
-  defaultPermissionsPolicy,
-  type PermissionsPolicy,
-  type ReferrerPolicyValue,
-  type SecureHeaders,
-  type SecureHeadersOptions,
-} from "./secure-headers.ts";
-export {
-  type BodyLimitError,
-  BodyTooLarge,
-  ClientAddressUnknown,
-  type CorsError,
-  CorsHeaderNotAllowed,
-  CorsMethodNotAllowed,
-  CorsOriginNotAllowed,
-  type CrossOriginError,
-  CrossOriginRequest,
-  CrossOriginRequestFromOldBrowser,
-  httpSecurityProblemStatuses,
-  InvalidIpAddress,
-  UnsupportedMediaType,
-} from "./security-errors.ts";
-export { timingSafeEqual } from "./timing-safe.ts";
-export {
-  createDurableObjectStore,
-  type DurableObjectStoreOptions,
-  fromRateLimitBinding,
-  type RateLimitBinding,
-  type RateLimitBindingOptions,
-  type RateLimiterNamespace,
-  RateLimiterObject,
-  type RateLimiterObjectState,
-  type RateLimiterStorage,
-  type RateLimiterStub,
-} from "./workers-store.ts";
+} from "./preset/preset.ts";
+export { httpSecurityProblemStatuses } from "./problem-statuses.ts";
+export { createRequestId, type RequestId, type RequestIdOptions } from "./request-id/request-id.ts";
+export { timingSafeEqual } from "./timing-safe/timing-safe.ts";

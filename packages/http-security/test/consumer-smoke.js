@@ -6,32 +6,38 @@ import {
   createClientIp,
   createCors,
   createCrossOriginProtection,
-  createCspNonce,
   createJsonApiSecurity,
   createRequestId,
   createSecureHeaders,
   createSignedCookies,
+  generateCspNonce,
   httpSecurityProblemStatuses,
-  ipKey,
+  ipNetwork,
   serializeCookie,
   timingSafeEqual,
 } from "@keel/http-security";
 import {
   bodyLimit,
+  byClientIp,
   clientIp,
   cors,
-  csrf,
+  crossOriginProtection,
   htmlSecurity,
   jsonApiSecurity,
+  rateLimit,
   requestId,
   secureHeaders,
 } from "@keel/http-security/hono";
+import { createJwtSigner, createJwtVerifier } from "@keel/http-security/jwt";
 import { createPasswordHasher } from "@keel/http-security/password";
+import { createMemoryStore, createRateLimiter, rateLimitKey } from "@keel/http-security/rate-limit";
+import { createRedisStore, ioredisClient } from "@keel/http-security/rate-limit/redis";
+import { createRateLimitBindingStore, RateLimiterObject } from "@keel/http-security/rate-limit/workers";
 
 export default async function smoke() {
   const headers = new Headers({ "x-powered-by": "x" });
   const secure = createSecureHeaders({ contentSecurityPolicy: { preset: "html", nonce: true } });
-  const nonce = createCspNonce();
+  const nonce = generateCspNonce();
   secure.apply(headers, nonce);
   if (!headers.get("content-security-policy")?.includes(`'nonce-${nonce}'`) || headers.has("x-powered-by"))
     throw new Error("secure headers failed");
@@ -80,7 +86,7 @@ export default async function smoke() {
     new Request("https://api.example.com/", { headers: { "x-forwarded-for": "127.1, ::ffff:1.2.3.4" } }),
     "10.0.0.1",
   );
-  if (!ip.isOk() || ip.value !== "1.2.3.4" || ipKey("2001:db8::1").unwrapOr("") !== "2001:db8::/56")
+  if (!ip.isOk() || ip.value !== "1.2.3.4" || ipNetwork("2001:db8::1").unwrapOr("") !== "2001:db8::/56")
     throw new Error("client ip failed");
   if (!serializeCookie("__Host-a", "1").endsWith("Secure; SameSite=Lax")) throw new Error("cookie failed");
   const signed = createSignedCookies({ keys: ["k".repeat(32)] });
@@ -93,15 +99,47 @@ export default async function smoke() {
   for (const middleware of [
     secureHeaders(),
     cors({ origin: ["https://a.example.com"] }),
-    csrf(),
+    crossOriginProtection(),
     bodyLimit(),
     requestId(),
     clientIp(),
     jsonApiSecurity({ origin: ["https://a.example.com"] }),
     htmlSecurity(),
+    rateLimit({
+      limiter: createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 1000 }),
+      key: byClientIp(),
+    }),
   ]) {
     if (typeof middleware !== "function") throw new Error("hono entry");
   }
+
+  // The rate-limit entries: a limiter on the memory store; the Redis and Workers stores as values.
+  const limiter = createRateLimiter({ store: createMemoryStore(), limit: 1, windowMs: 60_000 });
+  const key = rateLimitKey("smoke", "1");
+  if (!(await limiter.check(key)).isOk() || !(await limiter.check(key)).isErr())
+    throw new Error("rate limit failed");
+  const redisLike = { evalsha: async () => [1, 0, 0], eval: async () => [1, 0, 0] };
+  if (typeof createRedisStore({ client: ioredisClient(redisLike) }).consume !== "function")
+    throw new Error("redis entry");
+  if (typeof RateLimiterObject !== "function" || typeof createRateLimitBindingStore !== "function")
+    throw new Error("workers entry");
+
+  // The JWT entry (jose).
+  const secret = "a-secret-of-at-least-32-bytes-for-hs256!";
+  const signer = createJwtSigner({
+    algorithm: "HS256",
+    key: secret,
+    issuer: "https://smoke",
+    audience: "api",
+  });
+  const verifier = createJwtVerifier({
+    algorithms: ["HS256"],
+    key: secret,
+    issuer: "https://smoke",
+    audience: "api",
+  });
+  const verified = await verifier.verify(await signer.sign({}, { subject: "u" }));
+  if (!verified.isOk() || verified.value.claims.sub !== "u") throw new Error("jwt failed");
 
   // The password entry: node:crypto where the runtime has it, @noble/hashes on flag-free workerd.
   const passwords = createPasswordHasher({

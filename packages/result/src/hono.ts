@@ -2,8 +2,10 @@
  * @module
  * `@keel/result/hono`: return a `Result` from a Hono handler and get JSON or a problem response.
  */
-import type { Context, Env, ErrorHandler, Handler, Input } from "hono";
+import type { Context, Env, ErrorHandler, Handler, Input, NotFoundHandler } from "hono";
 import type { HTTPException } from "hono/http-exception";
+// Brings Hono's `requestId: string` entry of ContextVariableMap (what its requestId() middleware sets).
+import type {} from "hono/request-id";
 import type { BlankInput } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Result, ResultAsync } from "neverthrow";
@@ -23,7 +25,8 @@ type AnyContext = Context<Env, string, Input>;
 
 function problemContext(c: AnyContext): ProblemContext {
   // Hono's requestId middleware sets c.var.requestId: use it so the client, the logs and the problem agree.
-  const requestId: unknown = c.get("requestId" as never);
+  // Typed as always set; without the requestId() middleware it is undefined.
+  const requestId: string | undefined = c.get("requestId");
   const instance = new URL(c.req.url).pathname;
   return typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
 }
@@ -173,11 +176,37 @@ export function problemOnError(problems: ProblemMapper): ErrorHandler {
 }
 
 function exceptionProblem(c: AnyContext, exception: HTTPException): Response {
-  return sendProblem(c, {
+  return sendProblem(c, statusProblem(c, exception.status, exception.message));
+}
+
+/** An `about:blank` problem of `status`: its phrase as the title, `detail` when there is one. */
+function statusProblem(c: AnyContext, status: number, detail: string): ProblemDetails {
+  return {
     type: "about:blank",
-    title: statusPhrase(exception.status) ?? "Error",
-    status: exception.status,
-    ...(exception.message === "" ? {} : { detail: exception.message }),
+    title: statusPhrase(status) ?? "Error",
+    status,
+    ...(detail === "" ? {} : { detail }),
     ...problemContext(c),
-  });
+  };
+}
+
+/**
+ * An `app.notFound` handler: a request no route matched gets a 404 problem (`type: "about:blank"`, the path
+ * as `instance`, Hono's request id as `correlationId`) instead of Hono's plain-text `404 Not Found`, with the
+ * headers middleware had set kept on it. With `problemOnError`, every error a Hono app answers is a problem.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { problemOnNotFound } from "@keel/result/hono";
+ *
+ * const app = new Hono().get("/", (c) => c.text("home"));
+ * app.notFound(problemOnNotFound());
+ * const response = await app.request("/missing");
+ * console.assert(response.status === 404 && response.headers.get("content-type") === "application/problem+json");
+ * console.assert((await response.json()).instance === "/missing");
+ * ```
+ */
+export function problemOnNotFound(): NotFoundHandler {
+  return (c) => sendProblem(c as unknown as AnyContext, statusProblem(c as unknown as AnyContext, 404, ""));
 }

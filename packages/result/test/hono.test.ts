@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { validator } from "hono/validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createResponder, problemOnError, resultHandler } from "../src/hono.ts";
+import { createResponder, problemOnError, problemOnNotFound, resultHandler } from "../src/hono.ts";
 import {
   createProblemMapper,
   err,
@@ -150,6 +150,30 @@ describe("problemOnError()", () => {
     expect(got.status).toBe(403);
     expect(got.headers.get("x-request-id")).toBe("req-cors");
     expect(got.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+  });
+});
+
+describe("problemOnNotFound()", () => {
+  it("answers an unmatched route with a 404 problem carrying the request id and the headers set before", async () => {
+    const app = new Hono()
+      .use(requestId())
+      .use(cors({ origin: "https://app.example.com" }))
+      .get("/", (c) => c.text("home"));
+    app.notFound(problemOnNotFound());
+    const got = await app.request("/missing?x=1", {
+      headers: { origin: "https://app.example.com", "x-request-id": "req-404" },
+    });
+    expect(got.status).toBe(404);
+    expect(got.headers.get("content-type")).toBe("application/problem+json");
+    expect(got.headers.get("x-request-id")).toBe("req-404");
+    expect(got.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(await got.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      instance: "/missing",
+      correlationId: "req-404",
+    });
   });
 });
 

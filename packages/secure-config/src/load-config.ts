@@ -15,8 +15,8 @@ import type { FieldLike, FieldValue } from "./field.ts";
 /** Variable names mapped to fields (Keel coercers, `secret()`, or any Standard Schema of the raw string). */
 export type ConfigSpec = Readonly<Record<string, FieldLike>>;
 
-/** The loaded configuration of a spec. */
-export type Config<S extends ConfigSpec> = { readonly [K in keyof S]: FieldValue<S[K]> };
+/** The loaded configuration of a spec: `Readonly<{ PORT: number; ... }>`, written so an editor shows the value types. */
+export type Config<S extends ConfigSpec> = Readonly<{ [K in keyof S]: FieldValue<S[K]> }>;
 
 /** Options for {@link loadConfig} and its variants. */
 export interface LoadConfigOptions {

@@ -3,29 +3,41 @@
  * Fields whose value is a `Secret`: any text (`secret()`), or a URL with credentials in it (`secretUrl()`),
  * with the strength rules production enforces.
  */
-import { ok } from "@keel/result";
+import { err, ok } from "@keel/result";
 import { makeField } from "./_internal/make-field.ts";
 import { own } from "./_internal/own.ts";
 import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
-import { weakness } from "./_internal/secret-strength.ts";
+import { characterCount, productionWeakness } from "./_internal/secret-strength.ts";
 import type { UrlOptions } from "./coercers.ts";
 import type { FieldFor, FieldOptions } from "./field.ts";
 import { Secret } from "./secret.ts";
 
 /** Options for {@link secret}. */
 export interface SecretOptions extends FieldOptions<Secret> {
-  /** Shortest value production accepts; default 16. */
+  /**
+   * Fewest characters (code points) the value may have, in EVERY environment (development, staging,
+   * production, ...), a default included. A positive integer. Unset: no minimum outside production, and 16 in
+   * production (one of its strength rules).
+   */
   readonly minLength?: number;
-  /** Least estimated entropy (bits, from the value's own character frequencies) production accepts; default 64. */
+  /**
+   * Production only: least estimated entropy (bits, from the value's own character frequencies); default 64.
+   * A number from 0 up.
+   */
   readonly minEntropyBits?: number;
 }
 
+const PRODUCTION_MIN_LENGTH = 16;
+
 /**
- * A secret: the loaded value is a {@link Secret} that never prints. In production it must also be strong:
- * not a well-known default (`changeme`, `secret`, ...) nor a placeholder (`CHANGE_ME_IN_PRODUCTION`,
- * `your-256-bit-secret`, `replace-with-a-real-secret`), not a short pattern repeated, at least `minLength`
- * characters, at least `minEntropyBits` of estimated entropy, and not the same as another secret of the
- * config.
+ * A secret: the loaded value is a {@link Secret} that never prints. `minLength`, when given, holds in every
+ * environment. In production the value must also pass the production-only strength rules (their reasons end
+ * in "(production)"): not a well-known default (`changeme`, `secret`, ...), not a placeholder
+ * (`CHANGE_ME_IN_PRODUCTION`, `your-256-bit-secret`), not made of common words and sequences
+ * (`password1234567890`, `qwerty1234567890ab`; case, accents, full-width forms, separators and leetspeak do
+ * not hide them), not a short pattern repeated, at least 16 characters unless `minLength` says otherwise, at
+ * least `minEntropyBits` of estimated entropy, and not the same as another secret of the config. An invalid
+ * option throws a `TypeError` here, at set-up.
  *
  * @example
  * ```ts
@@ -39,11 +51,22 @@ export interface SecretOptions extends FieldOptions<Secret> {
 export function secret<const O extends SecretOptions = Record<never, never>>(
   options?: O,
 ): FieldFor<Secret, O> {
-  const minLength = own(options, "minLength") ?? 16;
+  const minLength = own(options, "minLength");
   const minEntropyBits = own(options, "minEntropyBits") ?? 64;
-  return makeField("secret()", (raw) => ok(new Secret(raw)), options, {
+  if (minLength !== undefined && !(Number.isSafeInteger(minLength) && minLength >= 1)) {
+    throw new TypeError("secret(): minLength must be a positive integer");
+  }
+  if (!(typeof minEntropyBits === "number" && minEntropyBits >= 0 && Number.isFinite(minEntropyBits))) {
+    throw new TypeError("secret(): minEntropyBits must be a finite number from 0 up");
+  }
+  const tooShort = `is shorter than ${minLength} characters`;
+  const parse = (raw: string) =>
+    minLength !== undefined && characterCount(raw) < minLength ? err(tooShort) : ok(new Secret(raw));
+  return makeField("secret()", parse, options, {
     secret: true,
-    production: (raw) => weakness(raw, minLength, minEntropyBits),
+    // A Secret given as the default is checked like its text.
+    checkValue: (value) => (value instanceof Secret ? parse(String(value.reveal())) : err("expected a Secret")),
+    production: (raw) => productionWeakness(raw, minLength ?? PRODUCTION_MIN_LENGTH, minEntropyBits),
   });
 }
 

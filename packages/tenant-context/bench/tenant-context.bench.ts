@@ -1,8 +1,13 @@
 // @keel/tenant-context against what a user would otherwise write, same process. See scripts/lib/bench.ts.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { err, ok } from "@keel/result";
-import { createTenantContext, createTenantResolver, fromHeader, TenantNotFound } from "@keel/tenant-context";
-import { tenantMiddleware } from "@keel/tenant-context/hono";
+import {
+  createTenantContext,
+  createTenantResolver,
+  headerSource,
+  TenantNotFound,
+} from "@keel/tenant-context";
+import { tenant } from "@keel/tenant-context/hono";
 import { Hono } from "hono";
 import { contextStorage, getContext } from "hono/context-storage";
 import * as z from "zod";
@@ -15,7 +20,7 @@ const known = new Map<string, Tenant>([["acme", { id: "acme" }]]);
 
 const tenants = createTenantContext<Tenant>();
 const resolve = createTenantResolver({
-  sources: [fromHeader("x-tenant-id")],
+  sources: [headerSource("x-tenant-id")],
   id: z.string().regex(/^[a-z0-9-]{1,63}$/),
   lookup: (id) => {
     const tenant = known.get(id);
@@ -26,7 +31,7 @@ const resolve = createTenantResolver({
 
 const bare = new Hono().get("/", (c) => c.json({ tenant: c.req.header("x-tenant-id") ?? "" }));
 const keel = new Hono()
-  .use(tenantMiddleware({ context: tenants, resolve }))
+  .use(tenant({ context: tenants, resolve }))
   .get("/", (c) => c.json({ tenant: tenants.currentOrThrow().id }));
 // Hono's own: one untyped context in AsyncLocalStorage, the tenant read from the header by hand.
 const honoStorage = new Hono<{ Variables: { tenant: string } }>()
@@ -42,13 +47,13 @@ const request = () => new Request("http://api.test/", { headers: { "x-tenant-id"
 compare({
   name: "request through the tenant middleware (header, cached lookup)",
   anchor: { label: "bare Hono app", run: () => bare.request(request()) },
-  keel: { label: "tenantMiddleware()", run: () => keel.request(request()) },
+  keel: { label: "tenant()", run: () => keel.request(request()) },
 });
 
 compare({
   name: "request with the tenant in AsyncLocalStorage",
   anchor: { label: "hono/context-storage", run: () => honoStorage.request(request()) },
-  keel: { label: "tenantMiddleware()", run: () => keel.request(request()) },
+  keel: { label: "tenant()", run: () => keel.request(request()) },
 });
 
 const raw = new AsyncLocalStorage<Tenant>();

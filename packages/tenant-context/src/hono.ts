@@ -15,7 +15,7 @@ export interface TenantEnv<Tenant> {
   Variables: { tenant: Tenant };
 }
 
-/** Options for {@link tenantMiddleware}. */
+/** Options for {@link tenant}. */
 export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
   /** The service's tenant context: the rest of the chain runs inside the resolved tenant. */
   readonly context: TenantContext<Tenant>;
@@ -41,19 +41,19 @@ export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
  * @example
  * ```ts
  * import { err, ok } from "@keel/result";
- * import { createTenantContext, createTenantResolver, fromHeader, TenantNotFound } from "@keel/tenant-context";
- * import { tenantMiddleware } from "@keel/tenant-context/hono";
+ * import { createTenantContext, createTenantResolver, headerSource, TenantNotFound } from "@keel/tenant-context";
+ * import { tenant } from "@keel/tenant-context/hono";
  * import { Hono } from "hono";
  * import * as z from "zod";
  *
  * const tenants = createTenantContext<{ id: string }>();
  * const resolve = createTenantResolver({
- *   sources: [fromHeader("x-tenant-id")],
+ *   sources: [headerSource("x-tenant-id")],
  *   id: z.string().regex(/^[a-z]+$/),
  *   lookup: (id) => (id === "acme" ? ok({ id }) : err(new TenantNotFound())),
  * });
  * const app = new Hono()
- *   .use(tenantMiddleware({ context: tenants, resolve }))
+ *   .use(tenant({ context: tenants, resolve }))
  *   .get("/whoami", (c) => c.json({ tenant: c.var.tenant.id, same: tenants.currentOrThrow().id }));
  *
  * const response = await app.request("/whoami", { headers: { "x-tenant-id": "acme" } });
@@ -61,28 +61,28 @@ export interface TenantMiddlewareOptions<Tenant extends TenantLike> {
  * console.assert((await app.request("/whoami", { headers: { "x-tenant-id": "nope" } })).status === 404);
  * ```
  */
-export function tenantMiddleware<Tenant extends TenantLike>(
+export function tenant<Tenant extends TenantLike>(
   options: TenantMiddlewareOptions<Tenant>,
 ): MiddlewareHandler<TenantEnv<Tenant>> {
   const { context, resolve, claims } = options;
   const problems = options.problems ?? createProblemMapper({ statuses: tenantProblemStatuses });
   return async (c, next) => {
-    const tenant = await resolve(c.req.raw, claims?.(c));
+    const resolved = await resolve(c.req.raw, claims?.(c));
     // Hono's requestId() middleware, when used before this one, puts the id on c.var.requestId.
     const requestId: unknown = c.get("requestId" as never);
-    if (tenant.isErr()) {
+    if (resolved.isErr()) {
       // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source). The
       // request id, when there is one, is the problem's correlation id, as `problemResponse` does.
       const problem = problems.toProblem(
-        tenant.error,
+        resolved.error,
         typeof requestId === "string" ? { correlationId: requestId } : {},
       );
       return c.body(JSON.stringify(problem), problem.status as 400, {
         "content-type": "application/problem+json",
       });
     }
-    c.set("tenant", tenant.value);
-    await context.run(tenant.value, next, typeof requestId === "string" ? { requestId } : {});
+    c.set("tenant", resolved.value);
+    await context.run(resolved.value, next, typeof requestId === "string" ? { requestId } : {});
     return undefined;
   };
 }

@@ -1,3 +1,4 @@
+export { DatabaseConnectionLost } from "./connection-lost.ts";
 export {
   checkRowLevelSecurity,
   type RlsCheck,
@@ -16,8 +17,8 @@ export {
 } from "./tenant-context.ts";
 export {
   CrossTenantAccess,
-  NoTenant,
   TenantConflict,
+  TenantContextMissing,
   TenantInvalid,
   TenantMissing,
   TenantNotFound,
@@ -28,9 +29,9 @@ export {
 } from "./tenant-errors.ts";
 export {
   createTenantJobHandler,
-  InvalidTenantJob,
   type TenantJob,
   type TenantJobHandlerOptions,
+  TenantJobInvalid,
   tenantJob,
 } from "./tenant-jobs.ts";
 export {
@@ -42,10 +43,10 @@ export {
 export { createTenantSettings, type TenantSettings, type TenantSettingsOptions } from "./tenant-settings.ts";
 export {
   type Claims,
-  fromClaim,
-  fromHeader,
-  fromPathPrefix,
-  fromSubdomain,
+  claimSource,
+  headerSource,
+  pathPrefixSource,
+  subdomainSource,
   type TenantSource,
 } from "./tenant-sources.ts";
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";

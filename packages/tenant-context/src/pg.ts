@@ -5,9 +5,11 @@
  */
 
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { DatabaseConnectionLost } from "./connection-lost.ts";
 import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
+export { DatabaseConnectionLost } from "./connection-lost.ts";
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 /** What the adapter needs of a `pg` client: `query`. A `pg.PoolClient` or `pg.Client` has it. */
@@ -15,18 +17,28 @@ export interface PgQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
+/** What the adapter needs of a checked-out `pg` client: `release`, and its `error` event. */
+export interface PgPoolClientLike {
+  release(destroy?: Error | boolean): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  removeListener(event: "error", listener: (error: Error) => void): unknown;
+}
+
 /** What the adapter needs of a `pg.Pool`: clients to check out and release. */
 export interface PgPoolLike<Client extends PgQueryable> {
-  connect(): Promise<Client & { release(destroy?: Error | boolean): void }>;
+  connect(): Promise<Client & PgPoolClientLike>;
 }
 
 /**
  * Makes `withTenant(work)`: check out a client, `BEGIN`, `SELECT set_config(setting, tenantId, true)`, run
  * `work`, then `COMMIT` (or `ROLLBACK` when `work` throws or returns an `err` Result). The setting is
  * transaction-local, so the pooled connection never carries it to the next request; a client whose
- * rollback failed is destroyed, not returned to the pool. Outside a tenant it throws `NoTenant`. Name the
- * client type to keep pg's typed `query` inside `work` (TypeScript cannot infer it through `pg.Pool`'s
- * overloaded `connect`): `createTenantTransaction<pg.PoolClient>(pool, ...)`.
+ * rollback failed is destroyed, not returned to the pool. A connection that dies during the transaction
+ * (the server ended it, a timeout, a failover) makes it reject with `DatabaseConnectionLost`, not crash the
+ * process: the client is watched for `error` while checked out (pg-pool removes its own listener then), and
+ * destroyed. Outside a tenant it throws `TenantContextMissing`. Name the client type to keep pg's typed
+ * `query` inside `work` (TypeScript cannot infer it through `pg.Pool`'s overloaded `connect`):
+ * `createTenantTransaction<pg.PoolClient>(pool, ...)`.
  *
  * @example
  * ```ts no-run
@@ -49,6 +61,13 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
     {
       async transaction<T>(body: (tx: Client) => Promise<T>): Promise<T> {
         const client = await pool.connect();
+        // Without a listener, a connection error while the client is checked out is an unhandled 'error'
+        // event: it ends the process.
+        let lost: Error | undefined;
+        const onError = (error: Error) => {
+          lost = error;
+        };
+        client.on("error", onError);
         let broken: Error | undefined;
         try {
           await client.query("BEGIN");
@@ -56,6 +75,7 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
           await client.query("COMMIT");
           return result;
         } catch (thrown) {
+          if (lost !== undefined) throw new DatabaseConnectionLost({ cause: lost });
           try {
             await client.query("ROLLBACK");
           } catch (rollbackError) {
@@ -63,7 +83,8 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
           }
           throw thrown;
         } finally {
-          client.release(broken);
+          client.removeListener("error", onError);
+          client.release(lost ?? broken);
         }
       },
       setTenant: (tx: Client, name: string, tenantId: string) =>

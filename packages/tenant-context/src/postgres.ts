@@ -7,6 +7,7 @@ import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
+export { DatabaseConnectionLost } from "./connection-lost.ts";
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 /** What the adapter needs of a postgres.js `sql` (or transaction): `unsafe` with parameters. */
@@ -21,7 +22,9 @@ export interface PostgresLike<Tx extends PostgresQueryable> {
 
 /**
  * Makes `withTenant(work)` on postgres.js: `sql.begin`, `select set_config(setting, tenantId, true)`, then
- * `work(tx)`; postgres.js commits, or rolls back when `work` throws, and so does an `err` Result. Name the
+ * `work(tx)`; postgres.js commits, or rolls back when `work` throws, and so does an `err` Result. A
+ * connection lost during the transaction rejects it with `DatabaseConnectionLost`; postgres.js 3.4.9 may
+ * then fail or hang the next transaction on that `sql` (porsager/postgres#1216, #1186; see the README). Name the
  * transaction type to keep postgres.js's tagged template inside `work` (TypeScript cannot infer it through
  * the overloaded `begin`): `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
  *

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { err, ok, type Result } from "@keel/result";
-import { CrossTenantAccess, NoTenant } from "./tenant-errors.ts";
+import { CrossTenantAccess, TenantContextMissing } from "./tenant-errors.ts";
 
 /** What a tenant must have: a stable string id. Any other fields are yours. */
 export interface TenantLike {
@@ -34,9 +34,9 @@ export interface TenantContext<Tenant extends TenantLike> {
   // A property, not a method: method parameters are checked bivariantly, which would let a context of a
   // richer tenant type accept a narrower tenant.
   readonly run: <R>(tenant: Tenant, fn: () => R, options?: RunOptions) => R;
-  /** The current tenant, or `NoTenant` outside a run. */
-  current(): Result<Tenant, NoTenant>;
-  /** The current tenant; throws `NoTenant` outside a run. For code where running without one is a bug. */
+  /** The current tenant, or `TenantContextMissing` outside a run. */
+  current(): Result<Tenant, TenantContextMissing>;
+  /** The current tenant; throws `TenantContextMissing` outside a run. For code where running without one is a bug. */
   currentOrThrow(): Tenant;
   /**
    * Binds `fn` to the tenant current now (or to no tenant, outside a run), so it runs inside it whenever it
@@ -45,14 +45,17 @@ export interface TenantContext<Tenant extends TenantLike> {
    */
   bind<Args extends unknown[], R>(fn: (...args: Args) => R): (...args: Args) => R;
   /**
-   * `record` when its tenant is the current one; otherwise `CrossTenantAccess` (or `NoTenant` outside a
+   * `record` when its tenant is the current one; otherwise `CrossTenantAccess` (or `TenantContextMissing` outside a
    * run). `tenantIdOf` reads the record's tenant id; by default its own `tenantId` field.
    */
-  ensureOwned<R>(record: R, tenantIdOf?: (record: R) => unknown): Result<R, CrossTenantAccess | NoTenant>;
+  ensureOwned<R>(
+    record: R,
+    tenantIdOf?: (record: R) => unknown,
+  ): Result<R, CrossTenantAccess | TenantContextMissing>;
   /**
    * A key scoped to the current tenant, for caches, rate limits and object storage: `t:<id>:<part>:...`,
    * with `%` and `:` percent-encoded in each part, so that no two tenants' keys can collide. Throws
-   * `NoTenant` outside a run.
+   * `TenantContextMissing` outside a run.
    */
   tenantKey(...parts: readonly (string | number)[]): string;
   /**
@@ -99,20 +102,20 @@ const defaultTenantIdOf = (record: unknown): unknown =>
  *   return tenants.currentOrThrow().plan; // still acme after an await and a timer
  * });
  * console.assert(plan === "pro");
- * console.assert(tenants.current().isErr()); // outside the run: NoTenant
+ * console.assert(tenants.current().isErr()); // outside the run: TenantContextMissing
  * ```
  */
 export function createTenantContext<Tenant extends TenantLike>(): TenantContext<Tenant> {
   const storage = new AsyncLocalStorage<Store<Tenant> | undefined>();
 
-  function current(): Result<Tenant, NoTenant> {
+  function current(): Result<Tenant, TenantContextMissing> {
     const store = storage.getStore();
-    return store === undefined ? err(new NoTenant()) : store.current;
+    return store === undefined ? err(new TenantContextMissing()) : store.current;
   }
 
   function currentOrThrow(): Tenant {
     const store = storage.getStore();
-    if (store === undefined) throw new NoTenant();
+    if (store === undefined) throw new TenantContextMissing();
     return store.tenant;
   }
 
@@ -137,7 +140,7 @@ export function createTenantContext<Tenant extends TenantLike>(): TenantContext<
     },
     ensureOwned(record, tenantIdOf = defaultTenantIdOf) {
       const store = storage.getStore();
-      if (store === undefined) return err(new NoTenant());
+      if (store === undefined) return err(new TenantContextMissing());
       return tenantIdOf(record) === store.tenant.id ? ok(record) : err(new CrossTenantAccess());
     },
     logFields() {

@@ -6,7 +6,8 @@
 import { TaggedError, type TaggedErrorClass } from "@keel/result";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const NoTenantBase: TaggedErrorClass<"NoTenant"> = /* @__PURE__ */ TaggedError("NoTenant");
+const TenantContextMissingBase: TaggedErrorClass<"TenantContextMissing"> =
+  /* @__PURE__ */ TaggedError("TenantContextMissing");
 const TenantMissingBase: TaggedErrorClass<"TenantMissing"> = /* @__PURE__ */ TaggedError("TenantMissing");
 const TenantUnauthenticatedBase: TaggedErrorClass<"TenantUnauthenticated"> =
   /* @__PURE__ */ TaggedError("TenantUnauthenticated");
@@ -23,11 +24,11 @@ const CrossTenantAccessBase: TaggedErrorClass<"CrossTenantAccess"> =
  *
  * @example
  * ```ts
- * import { NoTenant } from "@keel/tenant-context";
- * console.assert(new NoTenant()._tag === "NoTenant");
+ * import { TenantContextMissing } from "@keel/tenant-context";
+ * console.assert(new TenantContextMissing()._tag === "TenantContextMissing");
  * ```
  */
-export class NoTenant extends NoTenantBase {
+export class TenantContextMissing extends TenantContextMissingBase {
   constructor() {
     super({ message: "No tenant: this code must run inside a tenant" });
   }
@@ -151,7 +152,7 @@ export type TenantResolutionError =
 /**
  * The status of every tenant error, ready to spread into `createProblemMapper`'s `statuses`. A missing or
  * malformed tenant is the client's mistake (400); a missing required claim is 401; disagreeing sources, a
- * suspended tenant or another tenant's record are refused (403); an unknown tenant is 404; `NoTenant` is a
+ * suspended tenant or another tenant's record are refused (403); an unknown tenant is 404; `TenantContextMissing` is a
  * bug (a generic 500).
  *
  * @example
@@ -170,7 +171,7 @@ export const tenantProblemStatuses: {
   readonly TenantNotFound: 404;
   readonly TenantSuspended: 403;
   readonly CrossTenantAccess: 403;
-  readonly NoTenant: "unexpected";
+  readonly TenantContextMissing: "unexpected";
 } = {
   TenantMissing: 400,
   TenantUnauthenticated: 401,
@@ -179,5 +180,5 @@ export const tenantProblemStatuses: {
   TenantNotFound: 404,
   TenantSuspended: 403,
   CrossTenantAccess: 403,
-  NoTenant: "unexpected",
+  TenantContextMissing: "unexpected",
 };

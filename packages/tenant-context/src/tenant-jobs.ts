@@ -16,8 +16,8 @@ export interface TenantJob<Data> {
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const InvalidTenantJobBase: TaggedErrorClass<"InvalidTenantJob"> =
-  /* @__PURE__ */ TaggedError("InvalidTenantJob");
+const TenantJobInvalidBase: TaggedErrorClass<"TenantJobInvalid"> =
+  /* @__PURE__ */ TaggedError("TenantJobInvalid");
 
 /**
  * A job payload without a tenant id (not made by {@link tenantJob}), or whose data fails the handler's
@@ -25,18 +25,18 @@ const InvalidTenantJobBase: TaggedErrorClass<"InvalidTenantJob"> =
  *
  * @example
  * ```ts
- * import { InvalidTenantJob } from "@keel/tenant-context";
- * console.assert(new InvalidTenantJob()._tag === "InvalidTenantJob");
+ * import { TenantJobInvalid } from "@keel/tenant-context";
+ * console.assert(new TenantJobInvalid()._tag === "TenantJobInvalid");
  * ```
  */
-export class InvalidTenantJob extends InvalidTenantJobBase {
+export class TenantJobInvalid extends TenantJobInvalidBase {
   constructor() {
     super({ message: "The job names no tenant, or its data is not valid" });
   }
 }
 
 /**
- * The payload of a job for the current tenant. Throws `NoTenant` outside a tenant: a job must belong to one.
+ * The payload of a job for the current tenant. Throws `TenantContextMissing` outside a tenant: a job must belong to one.
  *
  * @example
  * ```ts
@@ -88,16 +88,16 @@ export interface TenantJobHandlerOptions<Tenant extends TenantLike, Data, R> {
  */
 export function createTenantJobHandler<Tenant extends TenantLike, Data, R>(
   options: TenantJobHandlerOptions<Tenant, Data, R>,
-): (payload: unknown) => Promise<Result<R, InvalidTenantJob | TenantNotFound | TenantSuspended>> {
+): (payload: unknown) => Promise<Result<R, TenantJobInvalid | TenantNotFound | TenantSuspended>> {
   const { context, lookup, handle } = options;
   const validateData = options.data === undefined ? undefined : fromSchema(options.data);
   return async (payload) => {
-    if (typeof payload !== "object" || payload === null) return err(new InvalidTenantJob());
+    if (typeof payload !== "object" || payload === null) return err(new TenantJobInvalid());
     // Each field read once: a getter must not answer the check one thing and the lookup another.
     const { tenantId, data } = payload as Partial<TenantJob<unknown>>;
-    if (typeof tenantId !== "string" || tenantId === "") return err(new InvalidTenantJob());
+    if (typeof tenantId !== "string" || tenantId === "") return err(new TenantJobInvalid());
     const checked = validateData === undefined ? ok(data as Data) : validateData(data);
-    if (checked.isErr()) return err(new InvalidTenantJob());
+    if (checked.isErr()) return err(new TenantJobInvalid());
     const tenant = await lookup(tenantId);
     if (tenant.isErr()) return err(tenant.error);
     return ok(await context.run(tenant.value, () => handle(checked.value, tenant.value)));

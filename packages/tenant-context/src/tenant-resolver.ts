@@ -61,12 +61,12 @@ export type TenantResolver<Tenant> = (
  * @example
  * ```ts
  * import { err, ok } from "@keel/result";
- * import { createTenantResolver, fromClaim, fromHeader, TenantNotFound } from "@keel/tenant-context";
+ * import { createTenantResolver, claimSource, headerSource, TenantNotFound } from "@keel/tenant-context";
  * import * as z from "zod";
  *
  * const tenants = new Map([["acme", { id: "acme", name: "Acme" }]]);
  * const resolve = createTenantResolver({
- *   sources: [fromHeader("x-tenant-id"), fromClaim("tid")],
+ *   sources: [headerSource("x-tenant-id"), claimSource("tid")],
  *   id: z.string().regex(/^[a-z0-9-]{1,63}$/),
  *   lookup: (id) => {
  *     const tenant = tenants.get(id);

@@ -8,7 +8,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { SharedLoads } from "./_internal/shared-loads.ts";
 import { TtlCache } from "./_internal/ttl-cache.ts";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
-import type { NoTenant } from "./tenant-errors.ts";
+import type { TenantContextMissing } from "./tenant-errors.ts";
 
 /** Options for {@link createTenantSettings}. */
 export interface TenantSettingsOptions<S extends StandardSchemaV1> {
@@ -29,7 +29,7 @@ export interface TenantSettingsOptions<S extends StandardSchemaV1> {
 /** The current tenant's settings; made by {@link createTenantSettings}. */
 export interface TenantSettings<Settings> {
   /** The current tenant's settings: cached, or loaded and validated (one load per tenant at a time). */
-  current(): Promise<Result<Settings, NoTenant | ValidationError>>;
+  current(): Promise<Result<Settings, TenantContextMissing | ValidationError>>;
   /** Forgets a tenant's settings, e.g. after they changed; a load already running is not cached. */
   invalidate(tenantId: string): void;
 }

@@ -28,14 +28,14 @@ const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  *
  * @example
  * ```ts
- * import { fromHeader } from "@keel/tenant-context";
- * const source = fromHeader("x-tenant-id");
+ * import { headerSource } from "@keel/tenant-context";
+ * const source = headerSource("x-tenant-id");
  * const request = new Request("https://api.example.com/", { headers: { "x-tenant-id": "acme" } });
  * console.assert(source.read(request, undefined) === "acme");
  * ```
  */
-export function fromHeader(header: string): TenantSource {
-  if (!token.test(header)) throw new TypeError(`fromHeader: "${header}" is not a header name`);
+export function headerSource(header: string): TenantSource {
+  if (!token.test(header)) throw new TypeError(`headerSource: "${header}" is not a header name`);
   return {
     name: `header ${header.toLowerCase()}`,
     read: (request) => request.headers.get(header) ?? undefined,
@@ -49,16 +49,18 @@ export function fromHeader(header: string): TenantSource {
  *
  * @example
  * ```ts
- * import { fromSubdomain } from "@keel/tenant-context";
- * const source = fromSubdomain({ baseDomain: "example.com" });
+ * import { subdomainSource } from "@keel/tenant-context";
+ * const source = subdomainSource({ baseDomain: "example.com" });
  * console.assert(source.read(new Request("https://ACME.example.com./x"), undefined) === "acme");
  * console.assert(source.read(new Request("https://acme.example.com.evil.net/"), undefined) === undefined);
  * ```
  */
-export function fromSubdomain(options: { readonly baseDomain: string }): TenantSource {
+export function subdomainSource(options: { readonly baseDomain: string }): TenantSource {
   const base = normaliseHostname(options.baseDomain);
   if (base === undefined || !base.includes(".")) {
-    throw new TypeError(`fromSubdomain: baseDomain "${options.baseDomain}" is not a domain like example.com`);
+    throw new TypeError(
+      `subdomainSource: baseDomain "${options.baseDomain}" is not a domain like example.com`,
+    );
   }
   return {
     name: `subdomain of ${base}`,
@@ -75,15 +77,15 @@ export function fromSubdomain(options: { readonly baseDomain: string }): TenantS
  *
  * @example
  * ```ts
- * import { fromPathPrefix } from "@keel/tenant-context";
- * const source = fromPathPrefix({ prefix: "/t/" });
+ * import { pathPrefixSource } from "@keel/tenant-context";
+ * const source = pathPrefixSource({ prefix: "/t/" });
  * console.assert(source.read(new Request("https://api.example.com/t/acme/projects"), undefined) === "acme");
  * ```
  */
-export function fromPathPrefix(options: { readonly prefix: string }): TenantSource {
+export function pathPrefixSource(options: { readonly prefix: string }): TenantSource {
   const { prefix } = options;
   if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-    throw new TypeError(`fromPathPrefix: prefix "${prefix}" must start and end with "/"`);
+    throw new TypeError(`pathPrefixSource: prefix "${prefix}" must start and end with "/"`);
   }
   return {
     name: `path ${prefix}`,
@@ -105,13 +107,13 @@ export function fromPathPrefix(options: { readonly prefix: string }): TenantSour
  *
  * @example
  * ```ts
- * import { fromClaim } from "@keel/tenant-context";
- * const source = fromClaim("tid", { required: true });
+ * import { claimSource } from "@keel/tenant-context";
+ * const source = claimSource("tid", { required: true });
  * console.assert(source.read(new Request("https://api.example.com/"), { tid: "acme" }) === "acme");
  * console.assert(source.read(new Request("https://api.example.com/"), { tid: 42 }) === "");
  * ```
  */
-export function fromClaim(claim: string, options: { readonly required?: boolean } = {}): TenantSource {
+export function claimSource(claim: string, options: { readonly required?: boolean } = {}): TenantSource {
   return {
     name: `claim ${claim}`,
     required: Object.hasOwn(options, "required") && options.required === true,

@@ -16,6 +16,6 @@ export interface TenantTransactionOptions {
 /**
  * Runs `work` in a transaction for the current tenant: the transaction first sets the tenant setting
  * (transaction-local), commits when `work` resolves, and rolls back when it throws or returns an `err`
- * Result (returned as it is). Outside a tenant it throws `NoTenant`.
+ * Result (returned as it is). Outside a tenant it throws `TenantContextMissing`.
  */
 export type TenantTransaction<Tx> = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;

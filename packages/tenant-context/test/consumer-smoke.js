@@ -5,12 +5,12 @@ import { ok } from "@keel/result";
 import {
   createTenantContext,
   createTenantResolver,
-  fromHeader,
+  headerSource,
   tenantJob,
   tenantPolicySql,
 } from "@keel/tenant-context";
 import { createTenantTransaction as drizzleTransaction } from "@keel/tenant-context/drizzle";
-import { tenantMiddleware } from "@keel/tenant-context/hono";
+import { tenant } from "@keel/tenant-context/hono";
 import { createTenantTransaction as pgTransaction } from "@keel/tenant-context/pg";
 import { createTenantTransaction as pgliteTransaction } from "@keel/tenant-context/pglite";
 import { createTenantTransaction as postgresTransaction } from "@keel/tenant-context/postgres";
@@ -25,7 +25,7 @@ export default async function smoke() {
 
   const standardId = { "~standard": { version: 1, vendor: "smoke", validate: (value) => ({ value }) } };
   const resolve = createTenantResolver({
-    sources: [fromHeader("x-tenant-id")],
+    sources: [headerSource("x-tenant-id")],
     id: standardId,
     lookup: (id) => ok({ id }),
   });
@@ -36,13 +36,7 @@ export default async function smoke() {
   if (job.tenantId !== "acme") throw new Error("tenantJob failed");
   if (!tenantPolicySql({ table: "tasks" }).includes("FORCE ROW LEVEL SECURITY"))
     throw new Error("policy sql");
-  for (const factory of [
-    tenantMiddleware,
-    pgTransaction,
-    postgresTransaction,
-    pgliteTransaction,
-    drizzleTransaction,
-  ]) {
+  for (const factory of [tenant, pgTransaction, postgresTransaction, pgliteTransaction, drizzleTransaction]) {
     if (typeof factory !== "function") throw new Error("entry point");
   }
   return "ok";

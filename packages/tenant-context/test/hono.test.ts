@@ -3,13 +3,13 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { tenantMiddleware } from "../src/hono.ts";
+import { tenant } from "../src/hono.ts";
 import {
+  claimSource,
   createTenantContext,
   createTenantResolver,
-  fromClaim,
-  fromHeader,
-  fromPathPrefix,
+  headerSource,
+  pathPrefixSource,
   TenantNotFound,
   TenantSuspended,
 } from "../src/index.ts";
@@ -24,7 +24,7 @@ const rows = [
 ];
 const tenants = createTenantContext<Tenant>();
 const resolve = createTenantResolver({
-  sources: [fromHeader("x-tenant-id"), fromClaim("tid")],
+  sources: [headerSource("x-tenant-id"), claimSource("tid")],
   id: z.string().regex(/^[a-z]{1,20}$/),
   lookup: (id) => {
     if (id === "suspended") return err(new TenantSuspended());
@@ -39,7 +39,7 @@ const app = new Hono<{ Variables: { claims?: Record<string, unknown> } }>()
     if (token !== undefined) c.set("claims", JSON.parse(token));
     await next();
   })
-  .use(tenantMiddleware({ context: tenants, resolve, claims: (c) => c.get("claims") }))
+  .use(tenant({ context: tenants, resolve, claims: (c) => c.get("claims") }))
   .get("/rows", async (c) => {
     await new Promise((resolve) => setTimeout(resolve, 1));
     const tenant = tenants.currentOrThrow();
@@ -48,7 +48,7 @@ const app = new Hono<{ Variables: { claims?: Record<string, unknown> } }>()
 
 const get = (headers: Record<string, string>) => app.request("/rows", { headers });
 
-describe("tenantMiddleware()", () => {
+describe("tenant()", () => {
   it("runs the handler inside the tenant, typed on c.var.tenant", async () => {
     const response = await get({ "x-tenant-id": "acme" });
     expect(response.status).toBe(200);
@@ -92,10 +92,10 @@ describe("tenantMiddleware()", () => {
   it("puts no instance in the problem: the path may name the tenant asked for", async () => {
     const byPath = new Hono()
       .use(
-        tenantMiddleware({
+        tenant({
           context: tenants,
           resolve: createTenantResolver({
-            sources: [fromPathPrefix({ prefix: "/t/" })],
+            sources: [pathPrefixSource({ prefix: "/t/" })],
             id: z.string().regex(/^[a-z-]{1,20}$/),
             lookup: () => err(new TenantNotFound()),
           }),
@@ -110,7 +110,7 @@ describe("tenantMiddleware()", () => {
   it("gives a refusal the request id as its correlation id, after requestId()", async () => {
     const withIds = new Hono()
       .use(requestId())
-      .use(tenantMiddleware({ context: tenants, resolve }))
+      .use(tenant({ context: tenants, resolve }))
       .get("/rows", (c) => c.text("never"));
     const response = await withIds.request("/rows", { headers: { "x-tenant-id": "nobody" } });
     expect(response.status).toBe(404);

@@ -54,8 +54,15 @@ export async function createPostgresFixture(): Promise<PostgresFixture> {
     admin,
     async drop() {
       await admin.query(`drop schema ${schema} cascade`);
-      await admin.query(`drop owned by ${role}`);
-      await admin.query(`drop role ${role}`);
+      // The role, and any role a test made beside it (${role}_strong...).
+      const { rows } = await admin.query<{ name: string }>(
+        "select rolname as name from pg_roles where rolname = $1 or rolname like $1 || '\\_%' order by length(rolname) desc",
+        [role],
+      );
+      for (const { name } of rows) {
+        await admin.query(`drop owned by ${name}`);
+        await admin.query(`drop role ${name}`);
+      }
       await admin.end();
     },
   };

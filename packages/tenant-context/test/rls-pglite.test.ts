@@ -101,6 +101,50 @@ describe.skipIf(runtime === "workerd")(
       it("passes the self-check as the app role", async () => {
         expect((await checkRowLevelSecurity(db))._unsafeUnwrap().tables).toEqual(["public.projects"]);
       });
+
+      it("refuses the leaking policies by their text, and the probe catches them when listed as reviewed", async () => {
+        const setting = "current_setting('app.tenant_id', true)";
+        const leaking = {
+          coalesce: `tenant_id = coalesce(nullif(${setting}, ''), tenant_id)`,
+          any_array: `tenant_id = any(array[${setting}, 'globex'])`,
+          is_not_false: `(tenant_id = ${setting}) is not false`,
+        };
+        await db.exec("reset role");
+        for (const [name, using] of Object.entries(leaking)) {
+          await db.exec(`
+            create table ${name} (tenant_id text, name text default 'x');
+            insert into ${name} (tenant_id) values ('acme'), ('globex');
+            alter table ${name} enable row level security, force row level security;
+            create policy ${name} on ${name} using (${using});
+            grant select, insert, update, delete on ${name} to app;
+          `);
+        }
+        await db.exec("set role app");
+        try {
+          const text = (await checkRowLevelSecurity(db, { probe: false }))._unsafeUnwrapErr().problems;
+          for (const name of Object.keys(leaking)) {
+            expect(text).toContain(
+              `public.${name}: permissive policy ${name} (FOR ALL) USING does not pin tenant_id to current_setting('app.tenant_id') as tenantPolicySql writes it (list it in trustedPolicies once reviewed)`,
+            );
+          }
+          const probed = await checkRowLevelSecurity(db, {
+            trustedPolicies: Object.keys(leaking).map((name) => `public.${name}.${name}`),
+          });
+          const problems = probed._unsafeUnwrapErr().problems;
+          expect(problems).toContain("public.coalesce: with no tenant set (empty), a SELECT saw rows");
+          expect(problems).toContain("public.any_array: with an unknown tenant set, a SELECT saw rows");
+          expect(problems).toContain(
+            "public.is_not_false: with no tenant set (empty), an INSERT of a row of no tenant went through",
+          );
+          expect(problems.join("\n")).not.toContain("public.projects");
+          expect((await db.query("select count(*)::int as n from projects")).rows).toEqual([{ n: 0 }]);
+        } finally {
+          await db.exec("reset role");
+          await db.exec(`drop table ${Object.keys(leaking).join(", ")}`);
+          await db.exec("set role app");
+        }
+        expect((await checkRowLevelSecurity(db)).isOk()).toBe(true);
+      });
     });
   },
 );

@@ -1,8 +1,13 @@
 import { ok, type Result } from "@keel/result";
 import { Hono } from "hono";
 import { describe, expectTypeOf, it } from "vitest";
-import { tenantMiddleware } from "../src/hono.ts";
-import { createTenantContext, createTenantResolver, fromHeader, type NoTenant } from "../src/index.ts";
+import { tenant } from "../src/hono.ts";
+import {
+  createTenantContext,
+  createTenantResolver,
+  headerSource,
+  type TenantContextMissing,
+} from "../src/index.ts";
 
 interface Tenant {
   readonly id: string;
@@ -12,7 +17,7 @@ interface Tenant {
 describe("tenant-context types", () => {
   it("current() is a Result of the context's tenant type", () => {
     const tenants = createTenantContext<Tenant>();
-    expectTypeOf(tenants.current()).toEqualTypeOf<Result<Tenant, NoTenant>>();
+    expectTypeOf(tenants.current()).toEqualTypeOf<Result<Tenant, TenantContextMissing>>();
     expectTypeOf(tenants.currentOrThrow()).toEqualTypeOf<Tenant>();
   });
 
@@ -25,7 +30,7 @@ describe("tenant-context types", () => {
   it("types c.var.tenant after the middleware", () => {
     const tenants = createTenantContext<Tenant>();
     const resolve = createTenantResolver({
-      sources: [fromHeader("x-tenant-id")],
+      sources: [headerSource("x-tenant-id")],
       id: {
         "~standard": {
           version: 1,
@@ -36,7 +41,7 @@ describe("tenant-context types", () => {
       },
       lookup: (id) => ok<Tenant>({ id, plan: "pro" }),
     });
-    new Hono().use(tenantMiddleware({ context: tenants, resolve })).get("/", (c) => {
+    new Hono().use(tenant({ context: tenants, resolve })).get("/", (c) => {
       expectTypeOf(c.var.tenant).toEqualTypeOf<Tenant>();
       return c.text(c.var.tenant.plan);
     });

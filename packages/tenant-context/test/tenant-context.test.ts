@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Hono } from "hono";
 import { streamText } from "hono/streaming";
 import { describe, expect, it } from "vitest";
-import { CrossTenantAccess, createTenantContext, NoTenant } from "../src/index.ts";
+import { CrossTenantAccess, createTenantContext, TenantContextMissing } from "../src/index.ts";
 
 interface Tenant {
   readonly id: string;
@@ -19,10 +19,10 @@ const currentId = () =>
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("createTenantContext()", () => {
-  it("current() is NoTenant outside a run, and currentOrThrow() throws it", () => {
+  it("current() is TenantContextMissing outside a run, and currentOrThrow() throws it", () => {
     const outside = tenants.current();
-    expect(outside.isErr() && outside.error).toBeInstanceOf(NoTenant);
-    expect(() => tenants.currentOrThrow()).toThrow(NoTenant);
+    expect(outside.isErr() && outside.error).toBeInstanceOf(TenantContextMissing);
+    expect(() => tenants.currentOrThrow()).toThrow(TenantContextMissing);
   });
 
   it("keeps the tenant across await, setTimeout, queueMicrotask and promise combinators", async () => {
@@ -133,8 +133,8 @@ describe("ensureOwned()", () => {
     });
   });
 
-  it("is NoTenant outside a run, and refuses records without a tenant id", () => {
-    expect(tenants.ensureOwned({ tenantId: "acme" })._unsafeUnwrapErr()).toBeInstanceOf(NoTenant);
+  it("is TenantContextMissing outside a run, and refuses records without a tenant id", () => {
+    expect(tenants.ensureOwned({ tenantId: "acme" })._unsafeUnwrapErr()).toBeInstanceOf(TenantContextMissing);
     tenants.run(acme, () => {
       for (const record of [null, undefined, {}, { tenantId: undefined }, "acme", { tenantId: ["acme"] }]) {
         expect(tenants.ensureOwned(record).isErr()).toBe(true);
@@ -146,7 +146,7 @@ describe("ensureOwned()", () => {
 describe("tenantKey()", () => {
   it("prefixes parts with the tenant, percent-encoded", () => {
     expect(tenants.run(acme, () => tenants.tenantKey("cache", "user", 7))).toBe("t:acme:cache:user:7");
-    expect(() => tenants.tenantKey("x")).toThrow(NoTenant);
+    expect(() => tenants.tenantKey("x")).toThrow(TenantContextMissing);
     expect(tenants.run({ id: "a:b", plan: "" }, () => tenants.tenantKey("c"))).toBe("t:a%3Ab:c");
     expect(tenants.run({ id: "a", plan: "" }, () => tenants.tenantKey("b:c"))).toBe("t:a:b%3Ac");
     expect(tenants.run(acme, () => tenants.tenantKey("\uD800"))).toBe("t:acme:\uD800");

@@ -4,8 +4,8 @@ import * as z from "zod";
 import {
   createTenantContext,
   createTenantJobHandler,
-  InvalidTenantJob,
-  NoTenant,
+  TenantContextMissing,
+  TenantJobInvalid,
   TenantSuspended,
   tenantJob,
 } from "../src/index.ts";
@@ -30,9 +30,9 @@ describe("tenantJob() and createTenantJobHandler()", () => {
   });
 
   it("refuses to make a job outside a tenant, and refuses payloads without one", async () => {
-    expect(() => tenantJob(tenants, {})).toThrow(NoTenant);
+    expect(() => tenantJob(tenants, {})).toThrow(TenantContextMissing);
     for (const payload of [null, 7, "x", {}, { tenantId: "" }, { tenantId: 3 }]) {
-      expect((await handle(payload))._unsafeUnwrapErr()).toBeInstanceOf(InvalidTenantJob);
+      expect((await handle(payload))._unsafeUnwrapErr()).toBeInstanceOf(TenantJobInvalid);
     }
   });
 
@@ -52,7 +52,7 @@ describe("tenantJob() and createTenantJobHandler()", () => {
       handle: (data) => data.n,
     });
     expect((await strict({ tenantId: "acme", data: "not an object" }))._unsafeUnwrapErr()).toBeInstanceOf(
-      InvalidTenantJob,
+      TenantJobInvalid,
     );
     expect((await strict({ tenantId: "acme", data: { n: 3 } }))._unsafeUnwrap()).toBe(3);
   });

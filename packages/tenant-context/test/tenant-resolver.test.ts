@@ -3,11 +3,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import {
+  claimSource,
   createTenantResolver,
-  fromClaim,
-  fromHeader,
-  fromPathPrefix,
-  fromSubdomain,
+  headerSource,
+  pathPrefixSource,
+  subdomainSource,
   TenantConflict,
   TenantInvalid,
   TenantMissing,
@@ -39,7 +39,7 @@ const TenantId = z
   .toLowerCase();
 
 const resolve = createTenantResolver({
-  sources: [fromHeader("x-tenant-id"), fromSubdomain({ baseDomain: "example.com" }), fromClaim("tid")],
+  sources: [headerSource("x-tenant-id"), subdomainSource({ baseDomain: "example.com" }), claimSource("tid")],
   id: TenantId,
   lookup,
 });
@@ -83,7 +83,7 @@ describe("createTenantResolver()", () => {
   it("caches found tenants for ttlMs, never unknown ones, and keeps at most maxEntries", async () => {
     let now = 0;
     const cached = createTenantResolver({
-      sources: [fromHeader("x-tenant-id")],
+      sources: [headerSource("x-tenant-id")],
       id: TenantId,
       lookup,
       cache: { ttlMs: 1000, maxEntries: 1, now: () => now },
@@ -109,13 +109,13 @@ describe("createTenantResolver()", () => {
       { ttlMs: 1, maxEntries: 0 },
       { ttlMs: Infinity, maxEntries: 1 },
     ]) {
-      expect(() => createTenantResolver({ sources: [fromHeader("x")], id: TenantId, lookup, cache })).toThrow(
-        RangeError,
-      );
+      expect(() =>
+        createTenantResolver({ sources: [headerSource("x")], id: TenantId, lookup, cache }),
+      ).toThrow(RangeError);
     }
     expect(() =>
       createTenantResolver({
-        sources: [] as unknown as [ReturnType<typeof fromHeader>],
+        sources: [] as unknown as [ReturnType<typeof headerSource>],
         id: TenantId,
         lookup,
       }),
@@ -127,10 +127,10 @@ describe("createTenantResolver()", () => {
   }, async () => {
     const everySource = createTenantResolver({
       sources: [
-        fromHeader("x-tenant-id"),
-        fromSubdomain({ baseDomain: "example.com" }),
-        fromPathPrefix({ prefix: "/t/" }),
-        fromClaim("tid"),
+        headerSource("x-tenant-id"),
+        subdomainSource({ baseDomain: "example.com" }),
+        pathPrefixSource({ prefix: "/t/" }),
+        claimSource("tid"),
       ],
       id: TenantId,
       lookup,
@@ -177,7 +177,7 @@ describe("createTenantResolver()", () => {
 
   it("answers TenantUnauthenticated when a required claim is missing, whatever the header says", async () => {
     const strict = createTenantResolver({
-      sources: [fromHeader("x-tenant-id"), fromClaim("tid", { required: true })],
+      sources: [headerSource("x-tenant-id"), claimSource("tid", { required: true })],
       id: TenantId,
       lookup,
     });
@@ -206,7 +206,7 @@ describe("createTenantResolver()", () => {
 
   it("shares one lookup between concurrent requests for one tenant", async () => {
     lookups = 0;
-    const shared = createTenantResolver({ sources: [fromHeader("x-tenant-id")], id: TenantId, lookup });
+    const shared = createTenantResolver({ sources: [headerSource("x-tenant-id")], id: TenantId, lookup });
     await Promise.all(Array.from({ length: 20 }, () => shared(request("api.test", "acme"))));
     expect(lookups).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { createTenantContext, createTenantSettings, NoTenant } from "../src/index.ts";
+import { createTenantContext, createTenantSettings, TenantContextMissing } from "../src/index.ts";
 
 const tenants = createTenantContext<{ id: string }>();
 const Settings = z.object({ plan: z.enum(["free", "pro"]), flags: z.object({ betaSearch: z.boolean() }) });
@@ -36,9 +36,9 @@ describe("createTenantSettings()", () => {
     expect(globex._unsafeUnwrap().flags.betaSearch).toBe(false);
   });
 
-  it("is NoTenant outside a tenant, and a value-free ValidationError for invalid settings", async () => {
+  it("is TenantContextMissing outside a tenant, and a value-free ValidationError for invalid settings", async () => {
     const { settings } = makeSettings(() => 0);
-    expect((await settings.current())._unsafeUnwrapErr()).toBeInstanceOf(NoTenant);
+    expect((await settings.current())._unsafeUnwrapErr()).toBeInstanceOf(TenantContextMissing);
     const broken = (await tenants.run({ id: "broken" }, () => settings.current()))._unsafeUnwrapErr();
     expect(broken._tag).toBe("ValidationError");
     expect(JSON.stringify(broken) + broken.message).not.toContain("hunter2");

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromClaim, fromHeader, fromPathPrefix, fromSubdomain } from "../src/index.ts";
+import { claimSource, headerSource, pathPrefixSource, subdomainSource } from "../src/index.ts";
 
 const at = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
 
-describe("fromSubdomain()", () => {
-  const source = fromSubdomain({ baseDomain: "Example.COM" });
+describe("subdomainSource()", () => {
+  const source = subdomainSource({ baseDomain: "Example.COM" });
   const read = (url: string) => source.read(at(url), undefined);
 
   it.each([
@@ -46,7 +46,7 @@ describe("fromSubdomain()", () => {
   it.each(["", "com", "exa mple.com", "example.com/x", "user@example.com", "example.com:80"])(
     "refuses the base domain %j at set-up",
     (baseDomain) => {
-      expect(() => fromSubdomain({ baseDomain })).toThrow(TypeError);
+      expect(() => subdomainSource({ baseDomain })).toThrow(TypeError);
     },
   );
 
@@ -59,28 +59,28 @@ describe("fromSubdomain()", () => {
   }
 });
 
-describe("fromHeader(), fromPathPrefix(), fromClaim()", () => {
+describe("headerSource(), pathPrefixSource(), claimSource()", () => {
   it("reads a header as given, empty included (the resolver refuses it), absent as undefined", () => {
-    const source = fromHeader("X-Tenant-Id");
+    const source = headerSource("X-Tenant-Id");
     expect(source.name).toBe("header x-tenant-id");
     expect(source.read(at("https://a.test/", { "x-tenant-id": "acme" }), undefined)).toBe("acme");
     expect(source.read(at("https://a.test/", { "x-tenant-id": "" }), undefined)).toBe("");
     expect(source.read(at("https://a.test/"), undefined)).toBeUndefined();
-    expect(() => fromHeader("bad header")).toThrow(TypeError);
+    expect(() => headerSource("bad header")).toThrow(TypeError);
   });
 
   it("reads the segment after a path prefix", () => {
-    const source = fromPathPrefix({ prefix: "/t/" });
+    const source = pathPrefixSource({ prefix: "/t/" });
     expect(source.read(at("https://a.test/t/acme/projects/1"), undefined)).toBe("acme");
     expect(source.read(at("https://a.test/t/acme"), undefined)).toBe("acme");
     expect(source.read(at("https://a.test/t//x"), undefined)).toBe("");
     expect(source.read(at("https://a.test/tenants/acme"), undefined)).toBeUndefined();
     expect(source.read(at("https://a.test/T/acme"), undefined)).toBeUndefined();
-    expect(() => fromPathPrefix({ prefix: "t/" })).toThrow(TypeError);
+    expect(() => pathPrefixSource({ prefix: "t/" })).toThrow(TypeError);
   });
 
   it("reads an own string claim; a claim that is there but not a string is unusable, not absent", () => {
-    const source = fromClaim("tid");
+    const source = claimSource("tid");
     const request = at("https://a.test/");
     expect(source.read(request, { tid: "acme" })).toBe("acme");
     expect(source.read(request, { tid: 7 })).toBe("");
@@ -93,10 +93,10 @@ describe("fromHeader(), fromPathPrefix(), fromClaim()", () => {
 
 describe("every source, on any input (fast-check)", () => {
   const sources = [
-    fromHeader("x-tenant-id"),
-    fromSubdomain({ baseDomain: "example.com" }),
-    fromPathPrefix({ prefix: "/t/" }),
-    fromClaim("tid"),
+    headerSource("x-tenant-id"),
+    subdomainSource({ baseDomain: "example.com" }),
+    pathPrefixSource({ prefix: "/t/" }),
+    claimSource("tid"),
   ];
 
   it("gives a string or undefined and never throws", { timeout: 60_000 }, () => {

@@ -1,5 +1,9 @@
-// Values seen in .env.example files, tutorials and docker-compose files, compared whole (lower-cased,
-// letters and digits only, so "Change-Me!" is caught too).
+// Production's strength rules for `secret()`. Every rule reads the value folded the same way: compatibility
+// forms and accents removed (NFKD: full-width "ｐａｓｓ" is "pass", "pässwörd" is "password"), lower case, and
+// only letters and digits kept, so case, separators ("pass-word_1.2"), punctuation and invisible characters
+// (U+200B) change nothing.
+
+// Values seen in .env.example files, tutorials and docker-compose files, compared whole.
 const knownDefaults: ReadonlySet<string> = new Set([
   "changeme",
   "changeit",
@@ -31,8 +35,8 @@ const knownDefaults: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Placeholder patterns, matched anywhere in the lower-cased letters and digits: instructions to replace the
- * value ("CHANGE_ME_IN_PRODUCTION", "replace-with-a-real-secret"), "your ... secret" ("your-256-bit-secret"),
+ * Placeholder patterns, matched anywhere in the folded value: instructions to replace the value
+ * ("CHANGE_ME_IN_PRODUCTION", "replace-with-a-real-secret"), "your ... secret" ("your-256-bit-secret"),
  * and words no real key contains. Every fragment is at least 6 letters long or a word pair, so a random key
  * (hex, base64, base64url) matches one by chance with a probability far below one in a billion.
  */
@@ -43,6 +47,159 @@ const placeholderPatterns: readonly RegExp[] = [
   /(placeholder|example|dummy|sample|insecure|notsecure|notsecret|donotuse|dontuse|fixme|devonly|localonly|notforprod)/,
   /(secret|password|token|key)(goes|here)/,
 ];
+
+// Words people put in a secret they type by hand (common passwords, the names of the thing, filler). A value
+// is refused when what is left after taking them out, with runs such as "123456" and "qwerty", has too
+// little entropy: "password1234567890" and "qwerty1234567890ab" are refused, a random key that happens to
+// contain "key" or "123" is not (what is left of it is still random).
+const commonWords: readonly string[] = [
+  "password",
+  "passwd",
+  "pass",
+  "admin",
+  "administrator",
+  "root",
+  "user",
+  "guest",
+  "login",
+  "master",
+  "welcome",
+  "letmein",
+  "iloveyou",
+  "monkey",
+  "dragon",
+  "sunshine",
+  "princess",
+  "football",
+  "baseball",
+  "trustno",
+  "hello",
+  "secret",
+  "supersecret",
+  "private",
+  "token",
+  "apikey",
+  "api",
+  "key",
+  "jwt",
+  "session",
+  "cookie",
+  "auth",
+  "change",
+  "changeme",
+  "default",
+  "test",
+  "testing",
+  "demo",
+  "dev",
+  "development",
+  "staging",
+  "prod",
+  "production",
+  "local",
+  "example",
+  "sample",
+  "temp",
+  "todo",
+  "foo",
+  "bar",
+  "baz",
+  "abc",
+  "xyz",
+  "qwerty",
+  "azerty",
+  "asdf",
+  "zxcv",
+  "keyboard",
+  "cat",
+  "app",
+  "my",
+  "your",
+  "the",
+  "new",
+  "and",
+];
+const wordsByLength = new Map<number, Set<string>>();
+for (const word of commonWords) {
+  const same = wordsByLength.get(word.length) ?? new Set<string>();
+  same.add(word);
+  wordsByLength.set(word.length, same);
+}
+const wordLengths = [...wordsByLength.keys()].sort((a, b) => b - a);
+
+// Neighbours: letters and digits in order, keyboard rows; either direction. A run of 3+ neighbours
+// ("abcd", "4321", "qwer", "asdf") or of one character repeated ("aaaa") is a sequence.
+const rows = ["abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+const neighbours = new Set<string>();
+for (const row of rows) {
+  for (let i = 1; i < row.length; i++) {
+    neighbours.add(`${row[i - 1]}${row[i]}`);
+    neighbours.add(`${row[i]}${row[i - 1]}`);
+  }
+}
+
+// Leetspeak read back as letters: "p@ssw0rd" is "password". Applied before the fold (it maps symbols too).
+const leet: Readonly<Record<string, string>> = {
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "@": "a",
+  $: "s",
+  "!": "i",
+};
+
+/** The value as the rules read it: NFKD without marks, lower case, letters and digits only. */
+function fold(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/** The value with common words and sequences taken out (each position is looked at once: linear). */
+function withoutCommonParts(
+  text: string,
+  sequences: boolean,
+): { readonly rest: string; readonly removed: boolean } {
+  const chars = Array.from(text);
+  let rest = "";
+  let i = 0;
+  while (i < chars.length) {
+    let end = i + 1;
+    while (
+      sequences &&
+      end < chars.length &&
+      (neighbours.has(`${chars[end - 1]}${chars[end]}`) || chars[end - 1] === chars[end])
+    ) {
+      end++;
+    }
+    if (end - i >= 4) {
+      i = end;
+      continue;
+    }
+    const word = wordAt(chars, i);
+    if (word > 0) {
+      i += word;
+      continue;
+    }
+    rest += chars[i];
+    i++;
+  }
+  return { rest, removed: rest.length < chars.length };
+}
+
+/** The length of the longest common word starting at `start`, or 0. */
+function wordAt(chars: readonly string[], start: number): number {
+  for (const length of wordLengths) {
+    if (start + length > chars.length) continue;
+    if (wordsByLength.get(length)?.has(chars.slice(start, start + length).join(""))) return length;
+  }
+  return 0;
+}
 
 /** Estimated entropy of a string in bits: its length times the Shannon entropy of its characters. */
 function entropyBits(value: string): number {
@@ -65,13 +222,34 @@ function isRepetition(text: string): boolean {
   return text.length >= 4 && `${text}${text}`.indexOf(text, 1) < text.length;
 }
 
-/** Why production refuses this secret, or undefined when it is strong enough. Never quotes the value. */
-export function weakness(raw: string, minLength: number, minEntropyBits: number): string | undefined {
-  const letters = raw.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (knownDefaults.has(letters)) return "is a well-known default value";
-  if (placeholderPatterns.some((pattern) => pattern.test(letters))) return "looks like a placeholder";
-  if (isRepetition(letters)) return "repeats a short pattern";
-  if (raw.length < minLength) return `is shorter than ${minLength} characters`;
+/** The number of characters (code points, not UTF-16 units: an emoji is one). */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * Why production refuses this secret, or undefined when it is strong enough. Never quotes the value.
+ * `minLength` is production's own minimum (16 unless the field sets one; a field's `minLength` is checked in
+ * every environment before this runs).
+ */
+export function productionWeakness(raw: string, minLength: number, minEntropyBits: number): string | undefined {
+  const plain = fold(raw);
+  const readable = fold(raw.replace(/[013457@$!]/g, (char) => leet[char] ?? char));
+  if (knownDefaults.has(plain) || knownDefaults.has(readable)) return "is a well-known default value";
+  if (placeholderPatterns.some((pattern) => pattern.test(plain) || pattern.test(readable))) {
+    return "looks like a placeholder";
+  }
+  if (isRepetition(plain)) return "repeats a short pattern";
+  for (const [folded, sequences] of [
+    [plain, true],
+    [readable, false],
+  ] as const) {
+    const { rest, removed } = withoutCommonParts(folded, sequences);
+    if (removed && entropyBits(rest) < minEntropyBits && (globalThis as any).__share(rest.length, folded.length)) return "is made of common words or sequences";
+  }
+  if (characterCount(raw) < minLength) return `is shorter than ${minLength} characters`;
   if (entropyBits(raw) < minEntropyBits) return `has too little entropy (under ${minEntropyBits} bits)`;
   return undefined;
 }

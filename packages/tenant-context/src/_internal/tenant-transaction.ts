@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { DatabaseConnectionLost } from "../connection-lost.ts";
 import type { TenantContext, TenantLike } from "../tenant-context.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "../tenant-transaction.ts";
+import { isConnectionLost } from "./connection-lost.ts";
 import { checkSettingName, DEFAULT_SETTING } from "./sql-names.ts";
 
 /** How one driver runs a transaction: commit when `body` resolves, roll back when it throws. */
@@ -27,11 +29,12 @@ function isErrResult(value: unknown): boolean {
 }
 
 /**
- * Runs `work` in a transaction that first sets the current tenant (throws `NoTenant` outside one, and a
+ * Runs `work` in a transaction that first sets the current tenant (throws `TenantContextMissing` outside one, and a
  * `TypeError` inside another tenant transaction). The transaction commits when `work` resolves, and rolls
  * back when it throws or returns an `err` Result (which is then returned as it is). Before committing it
  * sets the tenant once more: PostgreSQL turns the COMMIT of a transaction in which a query failed into a
- * silent rollback, so a failure that `work` caught and ignored surfaces here as a rejection instead.
+ * silent rollback, so a failure that `work` caught and ignored surfaces here as a rejection instead. A
+ * connection that died under the transaction rejects with `DatabaseConnectionLost`.
  */
 export async function runTenantTransaction<Tx, T>(
   driver: TransactionDriver<Tx>,
@@ -59,6 +62,9 @@ export async function runTenantTransaction<Tx, T>(
     );
   } catch (thrown) {
     if (thrown === rollbackForErr && failed !== undefined) return failed.result;
+    if (isConnectionLost(thrown) && !(thrown instanceof DatabaseConnectionLost)) {
+      throw new DatabaseConnectionLost({ cause: thrown });
+    }
     throw thrown;
   }
 }

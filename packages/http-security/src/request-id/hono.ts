@@ -1,0 +1,60 @@
+/**
+ * @module
+ * `requestId()`: the request id of `createRequestId` on `c.var.requestId` (typed for every Hono app, as Hono's own `requestId()` types it) and in the response header.
+ */
+import type { MiddlewareHandler } from "hono";
+import { onResponseHeaders } from "../_internal/hono.ts";
+import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The request's id, set by `requestId()` (this package's or Hono's: the same name and type). */
+    requestId: string;
+  }
+}
+
+/** The Hono environment {@link requestId} adds: `c.var.requestId`, the name Hono's own middleware uses. */
+export interface RequestIdEnv {
+  Variables: { requestId: string };
+}
+
+export function requestIdWith(ids: RequestId): MiddlewareHandler<RequestIdEnv> {
+  return async (c, next) => {
+    const id = ids.fromRequest(c.req.raw);
+    c.set("requestId", id);
+    await next();
+    onResponseHeaders(c, (headers) => headers.set(ids.header, id));
+  };
+}
+
+/**
+ * Hono middleware: puts the request's id on `c.var.requestId` (the inbound `x-request-id` when it has the
+ * accepted shape, else a fresh UUIDv7; see {@link createRequestId}) and echoes it in the response header,
+ * errors included. `problemOnError` and `createResponder` of `@keel/result/hono`, and this package's
+ * refusals, use it as the problem's `correlationId`; log it too. Register it first.
+ *
+ * @example
+ * ```ts
+ * import { createProblemMapper } from "@keel/result";
+ * import { problemOnError } from "@keel/result/hono";
+ * import { requestId } from "@keel/http-security/hono";
+ * import { Hono } from "hono";
+ *
+ * const app = new Hono()
+ *   .use(requestId())
+ *   .get("/", (c) => c.text(c.var.requestId))
+ *   .get("/boom", () => {
+ *     throw new Error("boom");
+ *   });
+ * app.onError(problemOnError(createProblemMapper({ statuses: {} })));
+ *
+ * const kept = await app.request("/", { headers: { "x-request-id": "lb-4f2a9c" } });
+ * console.assert((await kept.text()) === "lb-4f2a9c" && kept.headers.get("x-request-id") === "lb-4f2a9c");
+ * const failed = await app.request("/boom", { headers: { "x-request-id": "bad id\twith tab" } });
+ * const id = failed.headers.get("x-request-id") ?? "";
+ * console.assert(id.length === 36 && (await failed.json()).correlationId === id);
+ * ```
+ */
+export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<RequestIdEnv> {
+  return requestIdWith(createRequestId(options));
+}
