@@ -20,13 +20,13 @@ const opsPerSecond = (ns: number): string => Math.round(1e9 / ns).toLocaleString
 function markdown(rows: BenchRow[]): string {
   const machine = `${process.release.name} ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${new Date().toISOString().slice(0, 10)}`;
   return [
-    `Measured by \`npm run bench\` (${machine}). Ratio = Keel's time / the anchor's time, both in the same process.`,
+    `Measured by \`npm run bench\` (${machine}), both sides in the same process. Speed = Keel's ops/s ÷ the anchor's: above 1x Keel is faster.`,
     "",
-    "| case | anchor | anchor ops/s | Keel | Keel ops/s | ratio |",
+    "| case | anchor | anchor ops/s | Keel | Keel ops/s | speed |",
     "|---|---|---:|---|---:|---:|",
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${row.anchorLabel} | ${opsPerSecond(row.anchorNs)} | ${row.keelLabel} | ${opsPerSecond(row.keelNs)} | ${row.ratio < 0.01 ? "<0.01" : row.ratio.toFixed(2)}x |`,
+        `| ${row.name} | ${row.anchorLabel} | ${opsPerSecond(row.anchorNs)} | ${row.keelLabel} | ${opsPerSecond(row.keelNs)} | ${row.speed < 0.01 ? "<0.01" : row.speed.toFixed(2)}x |`,
     ),
   ].join("\n");
 }

@@ -1,6 +1,7 @@
 // Why: users copy code from the READMEs and from their editor's hover (JSDoc `@example`), so that code must
 // compile and run against what they install. Like `deno test --doc` on Markdown, this collects every ```ts
-// block of packages/*/README.md, examples/*/README.md and of the `@example`s in packages/*/src, and
+// block of packages/*/README.md, packages/*/docs/*.md, examples/*/README.md and of the `@example`s in
+// packages/*/src, and
 //
 //   1. type-checks each block, as its own module, the way a user's project would: strict, no
 //      exactOptionalPropertyTypes, Node types, once with `moduleResolution: "bundler"` and once with
@@ -85,7 +86,9 @@ function readmeBlocks(readmePath: string, dir: string): Block[] {
     const mode = modeOf(fence.info);
     if (mode === undefined) return [];
     const where = `${fromRoot(readmePath)}:${fence.start}`;
-    const fileName = `readme-${String(index).padStart(2, "0")}-line${fence.start}.ts`;
+    // Named after the page too: a package's README and its docs/ pages share one scratch folder.
+    const page = basename(readmePath, ".md").toLowerCase();
+    const fileName = `${page}-${String(index).padStart(2, "0")}-line${fence.start}.ts`;
     return [
       {
         where,
@@ -134,7 +137,7 @@ function jsdocBlocks(file: string, dir: string): Block[] {
 /** Packages whose blocks were not checked because their dist is missing (`npm run build` first). */
 const notBuilt: string[] = [];
 
-/** Every folder whose docs are checked: the public packages (README + src) and the examples (README). */
+/** Every folder whose docs are checked: the public packages (README, docs/, src) and the examples (README). */
 function collect(selector: string | undefined): Block[] {
   const blocks: Block[] = [];
   for (const pkg of listPublicPackages()) {
@@ -147,6 +150,10 @@ function collect(selector: string | undefined): Block[] {
       continue;
     }
     blocks.push(...readmeBlocks(join(pkg.dir, "README.md"), pkg.dir));
+    // A package with several concerns documents each in docs/<concern>.md: those blocks are users' code too.
+    const docsDir = join(pkg.dir, "docs");
+    const pages = existsSync(docsDir) ? readdirSync(docsDir).filter((name) => name.endsWith(".md")) : [];
+    for (const page of pages.sort()) blocks.push(...readmeBlocks(join(docsDir, page), pkg.dir));
     const srcDir = join(pkg.dir, "src");
     const sources = readdirSync(srcDir, { recursive: true, encoding: "utf8" })
       .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))
@@ -213,10 +220,10 @@ async function typecheck(
   const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
   const result = await runProcess(binaries.node24, [tsc, "-p", configPath, "--pretty", "false"], {
     cwd: configDir,
-    timeoutMs: 180_000,
+    timeoutMs: 900_000,
   });
   const errors = new Map<Block, string>();
-  if (result.timedOut) throw new Error(`tsc (${resolution}) did not finish within 180 s`);
+  if (result.timedOut) throw new Error(`tsc (${resolution}) did not finish within 900 s`);
   const byPath = new Map(
     blocks.map((block) => [join(block.dir, ".keel", "examples", block.fileName), block]),
   );
@@ -244,9 +251,10 @@ async function typecheck(
 /** Runs one block with Node 24; returns a failure message, or undefined when it ran clean. */
 async function run(block: Block): Promise<string | undefined> {
   const path = join(block.dir, ".keel", "examples", block.fileName);
-  const result = await runProcess(binaries.node24, [path], { cwd: block.dir, timeoutMs: 20_000 });
+  // A hang detector, not a speed check: a block that starts PGlite takes most of a minute on a busy machine.
+  const result = await runProcess(binaries.node24, [path], { cwd: block.dir, timeoutMs: 180_000 });
   const output = result.output.trim();
-  if (result.timedOut) return "did not finish within 20 s";
+  if (result.timedOut) return "did not finish within 180 s";
   if (result.code !== 0 || output.includes("Assertion failed")) {
     const lines = output.split("\n");
     const first =

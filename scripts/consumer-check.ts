@@ -34,7 +34,8 @@ import {
 
 const { node24, node20, bun, deno, workerd } = binaries;
 
-const defaultTimeoutMs = 60_000;
+// Hang detectors, not speed checks: on a busy machine an install or a workerd start takes minutes.
+const defaultTimeoutMs = 300_000;
 const installTimeoutMs = 120_000;
 
 const runSmokeSource = `import smoke from "./consumer-smoke.js";\nawait smoke();\n`;

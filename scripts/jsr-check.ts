@@ -16,7 +16,7 @@ const started = performance.now();
 for (const pkg of packages) {
   const args = ["publish", "--dry-run", "--allow-dirty"];
   const env = { RUST_BACKTRACE: "0" };
-  const result = await runProcess(binaries.deno, args, { cwd: pkg.dir, env, timeoutMs: 120_000 });
+  const result = await runProcess(binaries.deno, args, { cwd: pkg.dir, env, timeoutMs: 600_000 });
   const ok = result.code === 0 && !result.timedOut;
   console.log(
     `${pkg.name.padEnd(22)} deno publish --dry-run ${ok ? "ok" : "FAILED"} (${result.seconds.toFixed(1)} s)`,

@@ -10,6 +10,7 @@ export default defineConfig({
     postgres: "src/postgres.ts",
     pglite: "src/pglite.ts",
     drizzle: "src/drizzle.ts",
+    kysely: "src/kysely.ts",
     // The `keel-rls-check` bin (package.json "bin"); its shebang line is kept.
     "keel-rls-check": "bin/keel-rls-check.ts",
   },

@@ -169,7 +169,8 @@ export function createApp(options: AuthAppOptions): Hono<Env> {
   app.post("/login", async (c) => {
     const body = await credentials(c);
     if (body === undefined) return problemResponse(c, problems, new InvalidBody());
-    // Counted before the password is checked, per account and per client address; 429 on the sixth.
+    // Counted before the password is checked, per address and per account from it (5 a minute), per account
+    // from everywhere (100); 429 when over.
     const attempt = await login.attempt({ account: body.email, ip: c.var.clientIp });
     if (attempt.isErr()) return rateLimitResponse(c, login, attempt.error, problems);
     const user = users.get(body.email);
@@ -178,7 +179,7 @@ export function createApp(options: AuthAppOptions): Hono<Env> {
     if (matches.isErr() || !matches.value || user === undefined) {
       return problemResponse(c, problems, new InvalidCredentials());
     }
-    await login.recordSuccess({ account: body.email });
+    await login.recordSuccess({ account: body.email, ip: c.var.clientIp });
     if (passwords.needsRehash(user.phc)) {
       const rehashed = await passwords.hash(body.password);
       if (rehashed.isOk()) user.phc = rehashed.value;

@@ -184,8 +184,9 @@ for (const { runtime, store } of setups)
           expect(problem.detail).toBe("Wrong email or password");
           expect(wrong.headers.get("ratelimit-policy")).toBeNull();
         }
-        // The right password from another address is refused too: the account's limit is reached.
-        for (const from of [attacker, client()]) {
+        // The attacker's address is refused, even with the right password; the real user's is not (issue #20:
+        // failures from other addresses cannot lock an account out, below its ceiling of 100 a minute).
+        for (const from of [attacker]) {
           const sixth = await from.send("/login", { body: { email, password: "correct horse battery" } });
           const problem = await expectProblem(sixth, 429);
           expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -195,6 +196,9 @@ for (const { runtime, store } of setups)
           expect(sixth.headers.get("ratelimit")).toMatch(/^"login-(account|ip)";r=0;t=\d+$/);
           expect(JSON.stringify(problem)).not.toContain(email);
         }
+        expect(
+          (await client().send("/login", { body: { email, password: "correct horse battery" } })).status,
+        ).toBe(200);
       });
 
       it("limits one address across accounts (5 a minute), and lets a successful login reset the account", async () => {

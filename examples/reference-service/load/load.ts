@@ -146,6 +146,14 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
+/** autocannon, reporting each response's latency (its promise form hides the instance that emits them). */
+function cannon(options: autocannon.Options, onLatency: (ms: number) => void): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on("response", (_client, _status, _bytes, latencyMs) => onLatency(latencyMs));
+  });
+}
+
 /** One slice: drives `url` with both tenants at once for `seconds`, adding what it saw to `run`. */
 async function drive(
   run: Run,
@@ -155,47 +163,53 @@ async function drive(
   probeStatus: 404 | 200,
   seconds: number,
 ): Promise<void> {
+  if (Number.isNaN(run.idleRss)) run.idleRss = await rssMiB(pid);
   const expect = (wanted: number) => (status: number) => void (status !== wanted && run.unexpected++);
   const instances = tenants.map((tenant, index) => {
     const other = tenants[1 - index] as Tenant;
     const headers = { authorization: `Bearer ${tenant.token}`, "content-type": "application/json" };
-    const instance = autocannon({
-      url,
-      connections: CONNECTIONS_PER_TENANT,
-      duration: seconds,
-      requests: [
-        {
-          method: "GET",
-          path: `/api/projects/${tenant.projectId}/tasks?limit=20`,
-          headers,
-          onResponse: (status, body) => {
-            expect(200)(status);
-            if (body.includes(other.projectId)) run.crossTenant++;
+    return cannon(
+      {
+        url,
+        connections: CONNECTIONS_PER_TENANT,
+        duration: seconds,
+        requests: [
+          {
+            method: "GET",
+            path: `/api/projects/${tenant.projectId}/tasks?limit=20`,
+            headers,
+            onResponse: (status, body) => {
+              expect(200)(status);
+              if (body.includes(other.projectId)) run.crossTenant++;
+            },
           },
-        },
-        { method: "GET", path: `/api/projects/${tenant.projectId}`, headers, onResponse: expect(200) },
-        {
-          method: "POST",
-          path: `/api/projects/${tenant.projectId}/tasks`,
-          headers,
-          body: JSON.stringify({ title: "written under load" }),
-          onResponse: expect(201),
-        },
-        {
-          method: "PATCH",
-          path: `/api/tasks/${tenant.taskId}`,
-          headers,
-          body: JSON.stringify({ done: true }),
-          onResponse: expect(200),
-        },
-        // The other tenant's project, by its real id: never visible (the bare stack has no tenants: 200).
-        { method: "GET", path: `/api/projects/${other.projectId}`, headers, onResponse: expect(probeStatus) },
-      ],
-    });
-    instance.on("response", (_client, _status, _bytes, latencyMs) => void run.latencies.push(latencyMs));
-    return instance;
+          { method: "GET", path: `/api/projects/${tenant.projectId}`, headers, onResponse: expect(200) },
+          {
+            method: "POST",
+            path: `/api/projects/${tenant.projectId}/tasks`,
+            headers,
+            body: JSON.stringify({ title: "written under load" }),
+            onResponse: expect(201),
+          },
+          {
+            method: "PATCH",
+            path: `/api/tasks/${tenant.taskId}`,
+            headers,
+            body: JSON.stringify({ done: true }),
+            onResponse: expect(200),
+          },
+          // The other tenant's project, by its real id: never visible (the bare stack has no tenants: 200).
+          {
+            method: "GET",
+            path: `/api/projects/${other.projectId}`,
+            headers,
+            onResponse: expect(probeStatus),
+          },
+        ],
+      },
+      (latencyMs) => run.latencies.push(latencyMs),
+    );
   });
-  if (Number.isNaN(run.idleRss)) run.idleRss = await rssMiB(pid);
   const sampler = setInterval(() => void rssMiB(pid).then((value) => run.rss.push(value)), 1000);
   const results = await Promise.all(instances);
   clearInterval(sampler);

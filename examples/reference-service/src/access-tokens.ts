@@ -31,9 +31,9 @@ export function createAccessTokens(secret: SecretLike): {
   readonly signer: JwtSigner;
   readonly verifier: JwtVerifier<AccessClaims>;
 } {
-  const key = { algorithm: "HS256", key: secret, issuer: ISSUER, audience: AUDIENCE } as const;
+  const shared = { key: secret, issuer: ISSUER, audience: AUDIENCE };
   return {
-    signer: createJwtSigner(key),
-    verifier: createJwtVerifier({ ...key, algorithms: ["HS256"], claims: AccessClaimsSchema }),
+    signer: createJwtSigner({ ...shared, algorithm: "HS256" }),
+    verifier: createJwtVerifier({ ...shared, algorithms: ["HS256"], claims: AccessClaimsSchema }),
   };
 }

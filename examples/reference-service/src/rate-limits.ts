@@ -1,8 +1,8 @@
 /**
  * @module
  * The service's rate limits, all counted in one store (Redis; memory without `REDIS_URL`; a Durable Object
- * on Workers). Logins: 5 a minute per address and per account, checked by the login handler before the
- * password. The other unauthenticated routes that hash a password or look a token up: per client address.
+ * on Workers). Logins: 5 a minute per address and per account from one address, 100 per account in all,
+ * checked by the login handler before the password. The other unauthenticated routes that hash a password or look a token up: per client address.
  * The API: per tenant and user. A store failure is logged and answered 503 (the limiters fail closed).
  */
 import { byClientIp, rateLimit } from "@keel/http-security/hono";

@@ -76,9 +76,9 @@ for (const { runtime, backends } of setups)
         runtime,
         env,
         durableObjects: { RATE_LIMITER: "RateLimiterObject" },
-        readyTimeoutMs: 60_000,
+        readyTimeoutMs: 170_000, // PGlite takes a minute to open on a busy machine: a hang detector
       });
-    }, 90_000);
+    }, 180_000);
 
     afterAll(async () => {
       await server?.stop();

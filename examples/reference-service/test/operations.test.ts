@@ -79,7 +79,7 @@ for (const runtime of ["node", "bun", "deno"] as const)
           RATE_LIMIT_PREFIX: `keel:stop:${crypto.randomUUID()}:`,
           SHUTDOWN_DELAY_MS: "1000",
         },
-        readyTimeoutMs: 60_000,
+        readyTimeoutMs: 170_000, // PGlite takes a minute to open on a busy machine: a hang detector
       });
       try {
         expect((await fetch(`${server.url}/readyz`)).status).toBe(200);

@@ -1,10 +1,12 @@
 // The CI check the README shows: `keel-rls-check` (the bin of @keel/tenant-context, from its dist) run
 // against a database the migrations set up, connected as the app role. It passes on the migrated schema,
 // and fails, naming the table and the reason, once a migration adds a tenant table without isolation.
+
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onRuntime } from "@keel/testing/example-server";
 import { runProcess } from "@keel/testing/process";
 import { requireService } from "@keel/testing/services";
 import postgres from "postgres";
@@ -19,7 +21,7 @@ const manifestPath = createRequire(import.meta.url).resolve("@keel/tenant-contex
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin: Record<string, string> };
 const bin = join(dirname(manifestPath), manifest.bin["keel-rls-check"] ?? "");
 
-describe("keel-rls-check against the migrated database", () => {
+describe("keel-rls-check against the migrated database", onRuntime("node"), () => {
   const schema = `ref_rls_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
   let admin: postgres.Sql;
   let appUrl: string;
@@ -33,7 +35,7 @@ describe("keel-rls-check against the migrated database", () => {
       migrate(
         {
           exec: async (sql) => void (await tx.unsafe(sql)),
-          query: (text, params) => tx.unsafe(text, params as never[]),
+          query: (text, params) => tx.unsafe(text, params as postgres.ParameterOrJSON<never>[]),
         },
         schema,
       ),

@@ -144,7 +144,11 @@ function parseArgs(rest: readonly unknown[]): {
 } {
   const [first, second] = rest;
   if (typeof first === "function") {
-    return { fn: first as AnyFunction, timeout: typeof second === "number" ? second : defaultTimeout, skip: false };
+    return {
+      fn: first as AnyFunction,
+      timeout: typeof second === "number" ? second : defaultTimeout,
+      skip: false,
+    };
   }
   const options = (first ?? {}) as { timeout?: number; skip?: boolean; todo?: boolean };
   return {

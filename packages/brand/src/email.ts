@@ -2,7 +2,7 @@
  * @module
  * An email address brand with a documented normalisation.
  */
-import { checkSchema, kindOf, type Refusal, refuse } from "./_internal/check-schema.ts";
+import { checkSchema, type Refusal, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 
@@ -17,39 +17,24 @@ const topLevel = /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/;
 const domainPattern =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/;
 
-const expected = "Expected an email address";
-const refusals = {
-  empty: refuse("Expected an email address, but got an empty string"),
-  tooLong: refuse("Expected an email address, but it is longer than 254 characters"),
-  inner: refuse("Expected an email address, but it has whitespace or a control character inside"),
-  nonAscii: refuse(
-    "Expected an email address, but it has a non-ASCII character (internationalised addresses are not supported)",
-  ),
-  noAt: refuse("Expected an email address, but it has no @"),
-  quoted: refuse("Expected an email address, but it has a quoted part or more than one @ (not supported)"),
-  noLocal: refuse("Expected an email address, but it has nothing before the @"),
-  localTooLong: refuse("Expected an email address, but the part before the @ is longer than 64 characters"),
-  localDots: refuse(
-    "Expected an email address, but the part before the @ starts or ends with a dot, or has two in a row",
-  ),
-  localChar: refuse(
-    "Expected an email address, but the part before the @ has a character that is not allowed there",
-  ),
-  noDomain: refuse("Expected an email address, but it has nothing after the @"),
-  ipLiteral: refuse("Expected an email address, but its domain is an IP address literal (not supported)"),
-  oneLabel: refuse(
-    "Expected an email address, but its domain has a single label (like localhost), not two or more",
-  ),
-  emptyLabel: refuse(
-    "Expected an email address, but its domain starts or ends with a dot, or has two in a row",
-  ),
-  label: refuse(
-    "Expected an email address, but a domain label is not 1 to 63 letters, digits and inner hyphens",
-  ),
-  topLevel: refuse(
-    "Expected an email address, but its top-level domain does not start with a letter or is a single character",
-  ),
-};
+const refusals = refusalsOf("Expected an email address", {
+  empty: "got an empty string",
+  tooLong: "it is longer than 254 characters",
+  inner: "it has whitespace or a control character inside",
+  nonAscii: "it has a non-ASCII character (internationalised addresses are not supported)",
+  noAt: "it has no @",
+  quoted: "it has a quoted part or more than one @ (not supported)",
+  noLocal: "it has nothing before the @",
+  localTooLong: "the part before the @ is longer than 64 characters",
+  localDots: "the part before the @ starts or ends with a dot, or has two in a row",
+  localChar: "the part before the @ has a character that is not allowed there",
+  noDomain: "it has nothing after the @",
+  ipLiteral: "its domain is an IP address literal (not supported)",
+  oneLabel: "its domain has a single label (like localhost), not two or more",
+  emptyLabel: "its domain starts or ends with a dot, or has two in a row",
+  label: "a domain label is not 1 to 63 letters, digits and inner hyphens",
+  topLevel: "its top-level domain does not start with a letter or is a single character",
+});
 
 /** Space, tab, LF, VT, FF, CR: the ASCII characters `String#trim` removes. Nothing else is trimmed. */
 function isAsciiWhitespace(code: number): boolean {
@@ -93,7 +78,7 @@ function explain(address: string): Refusal {
 // valid one is trimmed and has its domain lower-cased. Lower-casing first would fold non-ASCII letters into
 // ASCII ones (KELVIN SIGN U+212A becomes "k"), so two different inputs would be one account.
 function checkEmail(input: unknown): string | Refusal {
-  if (typeof input !== "string") return refuse(`${expected}, but got ${kindOf(input)}`);
+  if (typeof input !== "string") return refusals.wrongKind(input);
   let start = 0;
   let end = input.length;
   while (start < end && isAsciiWhitespace(input.charCodeAt(start))) start++;

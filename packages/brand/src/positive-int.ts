@@ -2,17 +2,16 @@
  * @module
  * A safe integer greater than zero.
  */
-import { checkSchema, kindOf, refuse } from "./_internal/check-schema.ts";
+import { checkSchema, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 
-const expected = "Expected a positive integer";
-const refusals = {
-  string: refuse("Expected a positive integer, but got a string (strings are not converted)"),
-  notInteger: refuse("Expected a positive integer, but got a number that is not an integer"),
-  notPositive: refuse("Expected a positive integer, but got a number that is not greater than 0"),
-  unsafe: refuse("Expected a positive integer, but got a number above Number.MAX_SAFE_INTEGER"),
-};
+const refusals = refusalsOf("Expected a positive integer", {
+  string: "got a string (strings are not converted)",
+  notInteger: "got a number that is not an integer",
+  notPositive: "got a number that is not greater than 0",
+  unsafe: "got a number above Number.MAX_SAFE_INTEGER",
+});
 
 /**
  * A safe integer greater than zero (a count, a page size, a quantity). Strings are not coerced.
@@ -27,7 +26,7 @@ export const PositiveInt: BrandType<"PositiveInt", number> = /* @__PURE__ */ def
   "PositiveInt",
   checkSchema((input) => {
     if (typeof input === "string") return refusals.string;
-    if (typeof input !== "number") return refuse(`${expected}, but got ${kindOf(input)}`);
+    if (typeof input !== "number") return refusals.wrongKind(input);
     if (!Number.isInteger(input)) return refusals.notInteger;
     if (input <= 0) return refusals.notPositive;
     return Number.isSafeInteger(input) ? input : refusals.unsafe;

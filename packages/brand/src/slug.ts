@@ -2,21 +2,20 @@
  * @module
  * A URL slug: lower-case letters and digits in hyphen-separated words.
  */
-import { checkSchema, kindOf, refuse } from "./_internal/check-schema.ts";
+import { checkSchema, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";
 import { type BrandType, defineBrand } from "./define-brand.ts";
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const slugCharacters = /^[a-z0-9-]*$/;
 
-const expected = "Expected a slug";
-const refusals = {
-  empty: refuse("Expected a slug, but got an empty string"),
-  tooLong: refuse("Expected a slug, but it is longer than 100 characters"),
-  upperCase: refuse("Expected a slug, but it has upper-case letters (slugs are lower case)"),
-  character: refuse("Expected a slug, but it has a character other than a-z, 0-9 and -"),
-  hyphens: refuse("Expected a slug, but it starts or ends with a hyphen, or has two in a row"),
-};
+const refusals = refusalsOf("Expected a slug", {
+  empty: "got an empty string",
+  tooLong: "it is longer than 100 characters",
+  upperCase: "it has upper-case letters (slugs are lower case)",
+  character: "it has a character other than a-z, 0-9 and -",
+  hyphens: "it starts or ends with a hyphen, or has two in a row",
+});
 
 /**
  * A slug: 1 to 100 characters of lower-case ASCII letters and digits, words joined by single hyphens. Not
@@ -31,7 +30,7 @@ const refusals = {
 export const Slug: BrandType<"Slug", string> = /* @__PURE__ */ defineBrand(
   "Slug",
   checkSchema((input) => {
-    if (typeof input !== "string") return refuse(`${expected}, but got ${kindOf(input)}`);
+    if (typeof input !== "string") return refusals.wrongKind(input);
     if (input.length === 0) return refusals.empty;
     if (input.length > 100) return refusals.tooLong;
     if (slugPattern.test(input)) return input;

@@ -10,9 +10,9 @@
 //   Node 20: bundle it first (esbuild --bundle --platform=node --format=esm --packages=external), then run it
 import { createPasswordHasher } from "@keel/http-security/password";
 import { compare, runCases } from "../../../scripts/lib/bench.ts";
+import { parsePhc } from "../src/password/phc.ts";
 import { selectBackends } from "../src/password/select-backends.ts";
 import { startArgon2idPool } from "../src/password/worker-pool.ts";
-import { parsePhc } from "../src/password/phc.ts";
 
 type Callback = (error: Error | null, key: Uint8Array) => void;
 interface NodeCrypto {
@@ -115,7 +115,9 @@ async function perHashFigures(): Promise<string[]> {
 }
 
 /** The longest gap between two turns of a setTimeout(0) chain while `work` runs. */
-async function worstStall(work: () => Promise<unknown>): Promise<{ worst: number; turns: number; ms: number }> {
+async function worstStall(
+  work: () => Promise<unknown>,
+): Promise<{ worst: number; turns: number; ms: number }> {
   let last = performance.now();
   let worst = 0;
   let turns = 0;
@@ -207,7 +209,7 @@ if (main) {
   console.log(`${runtime}; backends: ${JSON.stringify(info)}`);
   for (const row of await runCases()) {
     console.log(
-      `${row.name}: ${row.anchorLabel} ${(row.anchorNs / 1e6).toFixed(2)} ms, ${row.keelLabel} ${(row.keelNs / 1e6).toFixed(2)} ms, ratio ${row.ratio.toFixed(3)}x`,
+      `${row.name}: ${row.anchorLabel} ${(row.anchorNs / 1e6).toFixed(2)} ms, ${row.keelLabel} ${(row.keelNs / 1e6).toFixed(2)} ms, speed ${row.speed.toFixed(3)}x`,
     );
   }
   for (const line of await perHashFigures()) console.log(line);

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { jsonApiSecurity } from "@keel/http-security/hono";
-import { Hono } from "hono";
+import { type Env, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { csrf } from "hono/csrf";
@@ -20,10 +20,18 @@ const origin = "https://app.example.com";
 const variants = ["bare", "hono's stack", "Keel preset"] as const;
 type Variant = (typeof variants)[number];
 
+/** What the bench needs of an app. */
+interface App {
+  request(request: Request): Response | Promise<Response>;
+  fetch(request: Request): Response | Promise<Response>;
+}
+
 /** The three apps, with the same route; the stacks send the same security headers. */
-export function apps(): Record<Variant, Hono> {
-  const route = (app: Hono) =>
-    app.get("/items", (c) => c.json({ ok: true })).post("/items", async (c) => c.json(await c.req.json(), 201));
+export function apps(): Record<Variant, App> {
+  const route = <E extends Env>(app: Hono<E>): App =>
+    app
+      .get("/items", (c) => c.json({ ok: true }))
+      .post("/items", async (c) => c.json(await c.req.json(), 201));
   return {
     bare: route(new Hono()),
     "hono's stack": route(
@@ -68,6 +76,12 @@ async function inProcess(): Promise<void> {
   const runtime = "Bun" in globalThis ? "Bun" : "Deno" in globalThis ? "Deno" : `Node ${process.version}`;
   console.log(`in-process, ${runtime}: ${reps} x ${sliceMs} ms slices per variant, interleaved`);
   for (const [method, make] of Object.entries(requests)) {
+    // The same answer from every variant, or the comparison means nothing.
+    for (const variant of variants) {
+      const status = (await built[variant].request(make())).status;
+      if (status !== (method === "GET" ? 200 : 201))
+        throw new Error(`${variant} ${method} answered ${status}`);
+    }
     const ops: Record<Variant, number> = { bare: 0, "hono's stack": 0, "Keel preset": 0 };
     for (let rep = 0; rep < reps + 1; rep++) {
       for (const variant of variants) {
@@ -104,7 +118,9 @@ async function overHttp(): Promise<void> {
   });
   const seconds = 3;
   const reps = 3;
-  console.log(`over HTTP (@hono/node-server, autocannon, 10 connections): ${reps} x ${seconds} s per variant`);
+  console.log(
+    `over HTTP (@hono/node-server, autocannon, 10 connections): ${reps} x ${seconds} s per variant`,
+  );
   try {
     for (const method of ["GET", "POST"] as const) {
       const ops: Record<Variant, number> = { bare: 0, "hono's stack": 0, "Keel preset": 0 };
@@ -118,7 +134,11 @@ async function overHttp(): Promise<void> {
             headers:
               method === "GET"
                 ? { origin }
-                : { origin: `http://127.0.0.1:${ports[variant]}`, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+                : {
+                    origin: `http://127.0.0.1:${ports[variant]}`,
+                    "sec-fetch-site": "same-origin",
+                    "content-type": "application/json",
+                  },
             ...(method === "POST" ? { body } : {}),
           });
           if (result.errors > 0 || result.non2xx > 0) throw new Error(`${variant} ${method}: errors`);
@@ -144,5 +164,9 @@ async function serve(): Promise<void> {
   console.log(JSON.stringify(ports));
 }
 
-const mode = process.argv.includes("--serve") ? serve : process.argv.includes("--http") ? overHttp : inProcess;
+const mode = process.argv.includes("--serve")
+  ? serve
+  : process.argv.includes("--http")
+    ? overHttp
+    : inProcess;
 await mode();

@@ -77,6 +77,37 @@ const limiter = createRateLimiter({ store, limit: LIMIT, windowMs: WINDOW_MS, na
   });
 }
 
+// Issue #20: a full store under an attacker who mints keys (IPv6 networks, account names). 300,000 keys in
+// turn through a store of maxKeys 100,000: every decision is a new key that evicts another. The anchor keeps
+// every key (hono-rate-limiter's store has no bound), so it pays no eviction at all.
+{
+  const many = Array.from(
+    { length: 300_000 },
+    (_, i) => `ip:2001:db8:${i >>> 16}:${(i & 0xffff).toString(16)}::`,
+  );
+  const cycle = () => {
+    let i = 0;
+    return () => many[i++ % many.length] as string;
+  };
+  const full = createMemoryStore({ maxKeys: 100_000 });
+  const honoMany = new HonoMemoryStore();
+  honoMany.init({ windowMs: WINDOW_MS } as never);
+  const honoKey = cycle();
+  const keelKey = cycle();
+  for (let i = 0; i < many.length; i++) full.consumeSync(keelKey(), sliding); // full, 200,000 evicted already
+  compare({
+    name: "memory store full (maxKeys 100,000, 300,000 keys in turn), a new key every decision",
+    anchor: {
+      label: "hono-rate-limiter MemoryStore.increment (unbounded)",
+      run: () => honoMany.increment(honoKey()),
+    },
+    keel: {
+      label: "createMemoryStore({ maxKeys: 100_000 }).consumeSync",
+      run: () => full.consumeSync(keelKey(), sliding),
+    },
+  });
+}
+
 // The whole middleware, through app.request(): hono-rate-limiter (its default MemoryStore, draft-7 headers)
 // against rateLimit() (memory store, draft-09 headers), both keyed by a request header.
 {

@@ -23,12 +23,14 @@ export interface ResultHandlerOptions {
 
 type AnyContext = Context<Env, string, Input>;
 
-function problemContext(c: AnyContext): ProblemContext {
+function problemContext(c: AnyContext, withInstance = true): ProblemContext {
   // Hono's requestId middleware sets c.var.requestId: use it so the client, the logs and the problem agree.
   // Typed as always set; without the requestId() middleware it is undefined.
   const requestId: string | undefined = c.get("requestId");
-  const instance = new URL(c.req.url).pathname;
-  return typeof requestId === "string" ? { instance, correlationId: requestId } : { instance };
+  const context: { instance?: string; correlationId?: string } = {};
+  if (withInstance) context.instance = new URL(c.req.url).pathname;
+  if (typeof requestId === "string") context.correlationId = requestId;
+  return context;
 }
 
 /**
@@ -49,9 +51,24 @@ function problemContext(c: AnyContext): ProblemContext {
  * console.assert(response.status === 503 && (await response.json()).instance === "/anything");
  * ```
  */
-export function problemResponse(c: Context, problems: ProblemMapper, error: unknown): Response {
+export function problemResponse(
+  c: Context,
+  problems: ProblemMapper,
+  error: unknown,
+  options: ProblemResponseOptions = {},
+): Response {
   const context = c as unknown as AnyContext;
-  return sendProblem(context, problems.toProblemUnchecked(error, problemContext(context)));
+  const problem = problems.toProblemUnchecked(error, problemContext(context, options.instance !== false));
+  return sendProblem(context, problem);
+}
+
+/** Options for {@link problemResponse}. */
+export interface ProblemResponseOptions {
+  /**
+   * `false` leaves the request path out of the problem (no `instance`): for a refusal whose path may hold
+   * what the request asked for and must not be echoed (a tenant id in a path prefix).
+   */
+  readonly instance?: boolean;
 }
 
 /** Sends `problem` through the context, so that headers middleware set stay on it. */

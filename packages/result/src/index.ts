@@ -1,3 +1,9 @@
+/**
+ * @module
+ * `@keel/result`: typed error handling on neverthrow (re-exported unchanged): tagged errors, exhaustive
+ * matching, Standard Schema bridges, serialisation, and RFC 9457 problems. `@keel/result/hono` answers Hono
+ * requests with them.
+ */
 export { attempt, attemptAsync, type ThrowMapper } from "./attempt.ts";
 export { catchTag, catchTags, type PartialErrorHandlers, type RemainingError } from "./catch-tags.ts";
 export { andFinally, type Cleanup, CleanupError } from "./cleanup.ts";

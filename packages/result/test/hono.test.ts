@@ -4,7 +4,13 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { validator } from "hono/validator";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createResponder, problemOnError, problemOnNotFound, resultHandler } from "../src/hono.ts";
+import {
+  createResponder,
+  problemOnError,
+  problemOnNotFound,
+  problemResponse,
+  resultHandler,
+} from "../src/hono.ts";
 import {
   createProblemMapper,
   err,
@@ -24,6 +30,16 @@ const problems = createProblemMapper({
   statuses: { NotFound: { status: 404, expose: ["id"] }, Huge: { status: 413, expose: "all" } },
   onUnexpected: ({ correlationId }) => logged.push(correlationId),
 });
+
+/** `got` is the problem `{ type: "about:blank", ...fields }`, of its status, as application/problem+json. */
+async function expectProblem(
+  got: Response,
+  fields: { status: number } & Record<string, unknown>,
+): Promise<void> {
+  expect(got.status).toBe(fields.status);
+  expect(got.headers.get("content-type")).toBe("application/problem+json");
+  expect(await got.json()).toEqual({ type: "about:blank", ...fields });
+}
 
 const app = new Hono()
   .use(requestId())
@@ -80,10 +96,7 @@ describe("resultHandler()", () => {
 
   it("sends err as a problem with the path as instance and the request id as correlation id", async () => {
     const got = await app.request("/users/9", { headers: { "x-request-id": "req-9" } });
-    expect(got.status).toBe(404);
-    expect(got.headers.get("content-type")).toBe("application/problem+json");
-    expect(await got.json()).toEqual({
-      type: "about:blank",
+    await expectProblem(got, {
       title: "Not Found",
       status: 404,
       instance: "/users/9",
@@ -114,10 +127,7 @@ describe("problemOnError()", () => {
 
   it("turns an HTTPException into a problem of its status, its message as detail", async () => {
     const got = await app.request("/http-exception", { headers: { "x-request-id": "req-teapot" } });
-    expect(got.status).toBe(418);
-    expect(got.headers.get("content-type")).toBe("application/problem+json");
-    expect(await got.json()).toEqual({
-      type: "about:blank",
+    await expectProblem(got, {
       title: "Error",
       status: 418,
       detail: "teapot",
@@ -153,6 +163,22 @@ describe("problemOnError()", () => {
   });
 });
 
+describe("problemResponse()", () => {
+  it("leaves the path out with instance: false, keeping the correlation id", async () => {
+    const problems = createProblemMapper({ statuses: { NotFound: 404 } });
+    const app = new Hono()
+      .use(requestId())
+      .get("/t/:tenant/x", (c) =>
+        problemResponse(c, problems, new NotFound({ id: "x" }), { instance: false }),
+      );
+    const got = await app.request("/t/secret-tenant/x", { headers: { "x-request-id": "req-1" } });
+    const body = (await got.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 404, correlationId: "req-1" });
+    expect(body.instance).toBeUndefined();
+    expect(JSON.stringify(body)).not.toContain("secret-tenant");
+  });
+});
+
 describe("problemOnNotFound()", () => {
   it("answers an unmatched route with a 404 problem carrying the request id and the headers set before", async () => {
     const app = new Hono()
@@ -163,12 +189,9 @@ describe("problemOnNotFound()", () => {
     const got = await app.request("/missing?x=1", {
       headers: { origin: "https://app.example.com", "x-request-id": "req-404" },
     });
-    expect(got.status).toBe(404);
-    expect(got.headers.get("content-type")).toBe("application/problem+json");
     expect(got.headers.get("x-request-id")).toBe("req-404");
     expect(got.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
-    expect(await got.json()).toEqual({
-      type: "about:blank",
+    await expectProblem(got, {
       title: "Not Found",
       status: 404,
       instance: "/missing",

@@ -1,3 +1,8 @@
+/**
+ * @module
+ * `@keel/secure-config`: configuration and secrets validated once at start-up from any runtime's environment,
+ * with one value-free error for everything wrong, secrets that never print, and log redaction.
+ */
 export {
   bool,
   duration,

@@ -65,7 +65,8 @@ export function secret<const O extends SecretOptions = Record<never, never>>(
   return makeField("secret()", parse, options, {
     secret: true,
     // A Secret given as the default is checked like its text.
-    checkValue: (value) => (value instanceof Secret ? parse(String(value.reveal())) : err("expected a Secret")),
+    checkValue: (value) =>
+      value instanceof Secret ? parse(String(value.reveal())) : err("expected a Secret"),
     production: (raw) => productionWeakness(raw, minLength ?? PRODUCTION_MIN_LENGTH, minEntropyBits),
   });
 }

@@ -52,9 +52,30 @@ describe("types", () => {
     expectTypeOf(config.GRACE).toEqualTypeOf<number>();
   });
 
+  it("a loaded config is the plain value types, Readonly<{ KEY: value }> (what an editor's hover shows)", () => {
+    const config = loadConfigOrThrow(spec);
+    expectTypeOf<typeof config>().toEqualTypeOf<
+      Readonly<{
+        PORT: number;
+        DATABASE_URL: Secret<URL>;
+        UPSTREAM: URL;
+        JWT_SECRET: Secret;
+        API_KEY: Secret | undefined;
+        LOG_LEVEL: "debug" | "info" | "warn" | undefined;
+        REGION: "eu" | "us";
+        LIMITS: { rps: number };
+        ORIGINS: readonly string[];
+        GRACE: number;
+      }>
+    >();
+    // Every key is read-only.
+    // @ts-expect-error PORT is read-only
+    config.PORT = 1;
+  });
+
   it("createConfigLoader returns a Result per binding", () => {
     const load = createConfigLoader({ PORT: port() });
-    expectTypeOf(load({})).toEqualTypeOf<Result<{ readonly PORT: number }, ConfigError>>();
+    expectTypeOf(load({})).toEqualTypeOf<Result<Readonly<{ PORT: number }>, ConfigError>>();
   });
 
   it("a default is the value or its raw text, nothing else", () => {

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { isPgPool, watchPgPool } from "./_internal/watch-pg-pool.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export { DatabaseConnectionLost } from "./connection-lost.ts";
@@ -13,38 +14,6 @@ export type { TenantTransaction, TenantTransactionOptions } from "./tenant-trans
 /** What the adapter needs of a Drizzle transaction: `execute`. */
 export interface DrizzleExecutor {
   execute(query: ReturnType<typeof sql>): PromiseLike<unknown>;
-}
-
-interface PgPoolEvents {
-  on(event: "acquire", listener: (client: PgClientEvents) => void): unknown;
-  on(event: "release", listener: (error: unknown, client: PgClientEvents) => void): unknown;
-}
-interface PgClientEvents {
-  on(event: "error", listener: () => void): unknown;
-  removeListener(event: "error", listener: () => void): unknown;
-}
-
-const watchedPools = new WeakSet<object>();
-// The driver's own error (the query's rejection) tells the transaction the connection is lost.
-const ignoreClientError = () => {};
-
-/**
- * Drizzle's node-postgres driver checks a client out of the pool with no 'error' listener (pg-pool removes
- * its own meanwhile): a connection lost during a transaction would be an unhandled 'error' event that ends
- * the process. Watch each checked-out client of a `pg.Pool`, once per pool; the query fails instead.
- */
-function watchPgPool(client: unknown): void {
-  if (typeof client !== "object" || client === null || watchedPools.has(client)) return;
-  const pool = client as Partial<PgPoolEvents> & { idleCount?: unknown; connect?: unknown };
-  if (
-    typeof pool.on !== "function" ||
-    typeof pool.connect !== "function" ||
-    typeof pool.idleCount !== "number"
-  )
-    return;
-  watchedPools.add(client);
-  pool.on("acquire", (checkedOut) => checkedOut.on("error", ignoreClientError));
-  pool.on("release", (_error, checkedOut) => checkedOut.removeListener("error", ignoreClientError));
 }
 
 /** What the adapter needs of a Drizzle database: `transaction`, which commits or rolls back for it. */
@@ -82,7 +51,9 @@ export function createTenantTransaction<Tx extends DrizzleExecutor>(
   db: DrizzleLike<Tx>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
-  watchPgPool((db as { $client?: unknown }).$client);
+  // Drizzle's node-postgres driver checks clients out with no 'error' listener: watch its pg.Pool.
+  const client = (db as { $client?: unknown }).$client;
+  if (isPgPool(client)) watchPgPool(client);
   return tenantTransactionOf(
     {
       transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),

@@ -4,7 +4,10 @@
  * with the tenant typed on `c.var.tenant`.
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
+import { problemResponse } from "@keel/result/hono";
 import type { Context, MiddlewareHandler } from "hono";
+// Brings Hono's `requestId: string` entry of ContextVariableMap (what its requestId() middleware sets).
+import type {} from "hono/request-id";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 import { type TenantResolutionError, tenantProblemStatuses } from "./tenant-errors.ts";
 import type { TenantResolver } from "./tenant-resolver.ts";
@@ -68,19 +71,11 @@ export function tenant<Tenant extends TenantLike>(
   const problems = options.problems ?? createProblemMapper({ statuses: tenantProblemStatuses });
   return async (c, next) => {
     const resolved = await resolve(c.req.raw, claims?.(c));
-    // Hono's requestId() middleware, when used before this one, puts the id on c.var.requestId.
-    const requestId: unknown = c.get("requestId" as never);
-    if (resolved.isErr()) {
-      // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source). The
-      // request id, when there is one, is the problem's correlation id, as `problemResponse` does.
-      const problem = problems.toProblem(
-        resolved.error,
-        typeof requestId === "string" ? { correlationId: requestId } : {},
-      );
-      return c.body(JSON.stringify(problem), problem.status as 400, {
-        "content-type": "application/problem+json",
-      });
-    }
+    // No `instance`: the path may hold the tenant id the request asked for (a path-prefix source). The
+    // request id, when Hono's requestId() ran before, is the problem's correlation id.
+    if (resolved.isErr()) return problemResponse(c, problems, resolved.error, { instance: false });
+    // Typed as always set; without the requestId() middleware it is undefined.
+    const requestId: string | undefined = c.get("requestId");
     c.set("tenant", resolved.value);
     await context.run(resolved.value, next, typeof requestId === "string" ? { requestId } : {});
     return undefined;

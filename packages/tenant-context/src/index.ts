@@ -1,3 +1,9 @@
+/**
+ * @module
+ * `@keel/tenant-context`: the request's tenant on AsyncLocalStorage, tenant resolution, isolation guards, jobs,
+ * per-tenant settings, and PostgreSQL row-level security with a start-up self-check. Driver adapters are the
+ * `/pg`, `/postgres`, `/pglite`, `/drizzle` and `/kysely` entries; Hono middleware is `/hono`.
+ */
 export { DatabaseConnectionLost } from "./connection-lost.ts";
 export {
   checkRowLevelSecurity,

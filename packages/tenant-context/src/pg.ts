@@ -5,7 +5,6 @@
  */
 
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
-import { DatabaseConnectionLost } from "./connection-lost.ts";
 import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
@@ -29,16 +28,94 @@ export interface PgPoolLike<Client extends PgQueryable> {
   connect(): Promise<Client & PgPoolClientLike>;
 }
 
+/** pg's connection, as a custom query (a "Submittable", the interface pg-cursor uses) writes to it. */
+interface PgConnection {
+  parse(query: { text: string }): void;
+  bind(config: { values?: readonly string[] }): void;
+  execute(config: object): void;
+  sync(): void;
+  readonly stream?: { cork?: () => void; uncork?: () => void };
+}
+
+const SET_TENANT = "select set_config($1, $2, true)";
+
 /**
- * Makes `withTenant(work)`: check out a client, `BEGIN`, `SELECT set_config(setting, tenantId, true)`, run
- * `work`, then `COMMIT` (or `ROLLBACK` when `work` throws or returns an `err` Result). The setting is
- * transaction-local, so the pooled connection never carries it to the next request; a client whose
- * rollback failed is destroyed, not returned to the pool. A connection that dies during the transaction
- * (the server ended it, a timeout, a failover) makes it reject with `DatabaseConnectionLost`, not crash the
- * process: the client is watched for `error` while checked out (pg-pool removes its own listener then), and
- * destroyed. Outside a tenant it throws `TenantContextMissing`. Name the client type to keep pg's typed
- * `query` inside `work` (TypeScript cannot infer it through `pg.Pool`'s overloaded `connect`):
- * `createTenantTransaction<pg.PoolClient>(pool, ...)`.
+ * `BEGIN` and `set_config` in one write ending in one Sync, answered in one round trip: pg otherwise waits
+ * for each statement's answer before it sends the next. The values go as parameters (Bind), never into
+ * the SQL text. A custom query, as pg documents them for library authors (`client.query(submittable)`).
+ */
+class BeginWithTenant {
+  callback: ((error: Error | null) => void) | undefined;
+  readonly #values: readonly string[];
+
+  constructor(setting: string, tenantId: string) {
+    this.#values = [setting, tenantId];
+  }
+
+  submit(connection: PgConnection): null {
+    connection.stream?.cork?.();
+    try {
+      connection.parse({ text: "BEGIN" });
+      connection.bind({});
+      connection.execute({});
+      connection.parse({ text: SET_TENANT });
+      connection.bind({ values: this.#values });
+      connection.execute({});
+      connection.sync();
+    } finally {
+      connection.stream?.uncork?.();
+    }
+    return null;
+  }
+
+  #settle(error: Error | null): void {
+    const callback = this.callback;
+    this.callback = undefined;
+    callback?.(error);
+  }
+
+  handleError(error: Error): void {
+    this.#settle(error);
+  }
+  handleReadyForQuery(): void {
+    this.#settle(null);
+  }
+  // Answers to read and drop: BEGIN's and set_config's.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+  handleCopyData(): void {}
+}
+
+/** The `pg.Client` internals the fast paths look at: its connection, and whether it pipelines. */
+function pgInternals(client: object): { pipeline: boolean; connection: PgConnection | undefined } {
+  const { pipeline, connection } = client as { pipeline?: unknown; connection?: Partial<PgConnection> };
+  const writable =
+    typeof connection === "object" &&
+    connection !== null &&
+    typeof connection.parse === "function" &&
+    typeof connection.bind === "function" &&
+    typeof connection.execute === "function" &&
+    typeof connection.sync === "function";
+  return { pipeline: pipeline === true, connection: writable ? (connection as PgConnection) : undefined };
+}
+
+/**
+ * Makes `withTenant(work)`: check out a client, `BEGIN` and `SELECT set_config(setting, tenantId, true)` in
+ * one round trip, run `work`, then `COMMIT` (or `ROLLBACK` when `work` throws or returns an `err` Result):
+ * three round trips around a one-query `work`. A client in pg's pipeline mode (`new pg.Pool({ pipeline:
+ * true })`) sends `BEGIN` and the setting with `work`'s first query: two. When the server answers `COMMIT`
+ * with `ROLLBACK` (a query failed inside and `work` caught it), it rejects with an error of code `25P02`.
+ * The setting is transaction-local, so the pooled connection never carries it to the next request; a
+ * client whose rollback failed is destroyed, not returned to the pool. A connection that dies during the
+ * transaction (the server ended it, a timeout, a failover) makes it reject with `DatabaseConnectionLost`,
+ * not crash the process: the client is watched for `error` while checked out (pg-pool removes its own
+ * listener then), and destroyed. Outside a tenant it throws `TenantContextMissing`. Name the client type to
+ * keep pg's typed `query` inside `work` (TypeScript cannot infer it through `pg.Pool`'s overloaded
+ * `connect`): `createTenantTransaction<pg.PoolClient>(pool, ...)`.
  *
  * @example
  * ```ts no-run
@@ -59,7 +136,7 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
 ): TenantTransaction<Client> {
   return tenantTransactionOf(
     {
-      async transaction<T>(body: (tx: Client) => Promise<T>): Promise<T> {
+      async open() {
         const client = await pool.connect();
         // Without a listener, a connection error while the client is checked out is an unhandled 'error'
         // event: it ends the process.
@@ -68,27 +145,33 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
           lost = error;
         };
         client.on("error", onError);
-        let broken: Error | undefined;
-        try {
-          await client.query("BEGIN");
-          const result = await body(client);
-          await client.query("COMMIT");
-          return result;
-        } catch (thrown) {
-          if (lost !== undefined) throw new DatabaseConnectionLost({ cause: lost });
-          try {
-            await client.query("ROLLBACK");
-          } catch (rollbackError) {
-            broken = rollbackError instanceof Error ? rollbackError : new Error("ROLLBACK failed");
-          }
-          throw thrown;
-        } finally {
-          client.removeListener("error", onError);
-          client.release(lost ?? broken);
-        }
+        const { pipeline, connection } = pgInternals(client);
+        const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<unknown>;
+        return {
+          tx: client,
+          pipelined: pipeline,
+          begin: (setting, tenantId) =>
+            pipeline || connection === undefined
+              ? // Pipelined, both go out at once; otherwise (pg-native) one round trip each.
+                pipeline
+                ? Promise.all([query("BEGIN"), query(SET_TENANT, [setting, tenantId])])
+                : query("BEGIN").then(() => query(SET_TENANT, [setting, tenantId]))
+              : new Promise<void>((resolve, reject) => {
+                  const begin = new BeginWithTenant(setting, tenantId);
+                  begin.callback = (error) => (error === null ? resolve() : reject(error));
+                  query(begin as never);
+                }),
+          commit: async () => ((await query("COMMIT")) as { command?: string | null }).command ?? undefined,
+          rollback: () => query("ROLLBACK"),
+          lost: () => lost,
+          release(broken) {
+            client.removeListener("error", onError);
+            client.release(
+              broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)),
+            );
+          },
+        };
       },
-      setTenant: (tx: Client, name: string, tenantId: string) =>
-        tx.query("select set_config($1, $2, true)", [name, tenantId]),
     },
     options,
   );

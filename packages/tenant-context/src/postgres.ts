@@ -15,18 +15,73 @@ export interface PostgresQueryable {
   unsafe(query: string, parameters?: never[]): PromiseLike<readonly Record<string, unknown>[]>;
 }
 
-/** What the adapter needs of a postgres.js `sql`: `begin`, which commits or rolls back for it. */
-export interface PostgresLike<Tx extends PostgresQueryable> {
-  begin<T>(work: (tx: Tx) => Promise<T>): PromiseLike<unknown>;
+/** A reserved postgres.js connection (`sql.reserve()`): queries, and `release`. */
+export interface PostgresReservedLike extends PostgresQueryable {
+  release(): void;
 }
 
 /**
- * Makes `withTenant(work)` on postgres.js: `sql.begin`, `select set_config(setting, tenantId, true)`, then
- * `work(tx)`; postgres.js commits, or rolls back when `work` throws, and so does an `err` Result. A
- * connection lost during the transaction rejects it with `DatabaseConnectionLost`; postgres.js 3.4.9 may
- * then fail or hang the next transaction on that `sql` (porsager/postgres#1216, #1186; see the README). Name the
- * transaction type to keep postgres.js's tagged template inside `work` (TypeScript cannot infer it through
- * the overloaded `begin`): `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
+ * What the adapter needs of a postgres.js `sql`: `reserve` (postgres.js 3.4+), a connection on which it
+ * pipelines the transaction's statements; or else `begin`, which commits or rolls back for it.
+ */
+export interface PostgresLike<Tx extends PostgresQueryable> {
+  begin<T>(work: (tx: Tx) => Promise<T>): PromiseLike<unknown>;
+  reserve?(): PromiseLike<PostgresReservedLike>;
+}
+
+const SET_TENANT = "select set_config($1, $2, true)";
+
+// postgres.js's query objects, beyond the PromiseLike the public interface names: sent at once by
+// `execute()`, answered with the command tag.
+interface PendingQuery extends PromiseLike<{ readonly command?: string }> {
+  execute(): PendingQuery;
+}
+type Unsafe = (query: string, parameters?: unknown[], options?: { prepare?: boolean }) => PendingQuery;
+
+/**
+ * The reserved connection as the transaction `work` gets: what postgres.js's transaction `sql` has beyond
+ * it, `savepoint` (as postgres.js does it: `SAVEPOINT`, then `ROLLBACK TO` it when the callback throws),
+ * and no `release` (the transaction gives the connection back when it ends).
+ */
+function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe): Tx {
+  let savepoints = 0;
+  const refuse = (what: string) => () => {
+    throw new TypeError(`${what} is not available in a tenant transaction`);
+  };
+  async function savepoint(name: unknown, work?: unknown): Promise<unknown> {
+    const callback = typeof name === "function" ? name : work;
+    if (typeof callback !== "function") throw new TypeError("savepoint needs a callback");
+    const label = `"s${savepoints++}${typeof name === "string" ? `_${name.replaceAll('"', '""')}` : ""}"`;
+    await unsafe(`savepoint ${label}`);
+    try {
+      const result: unknown = callback(reserved);
+      return await (Array.isArray(result) ? Promise.all(result) : result);
+    } catch (error) {
+      await unsafe(`rollback to ${label}`);
+      throw error;
+    }
+  }
+  Object.defineProperties(reserved, {
+    savepoint: { value: savepoint, configurable: true },
+    prepare: { value: refuse("prepare (two-phase commit)"), configurable: true },
+    release: { value: refuse("release"), configurable: true },
+  });
+  return reserved as unknown as Tx;
+}
+
+/**
+ * Makes `withTenant(work)` on postgres.js: on a reserved connection (`sql.reserve()`), `BEGIN` and `select
+ * set_config(setting, tenantId, true)` go out with `work`'s first query, in one round trip (postgres.js
+ * sends what it is given without waiting for answers), then `COMMIT`: two round trips around a one-query
+ * `work`. It rolls back when `work` throws or returns an `err` Result; when the server answers `COMMIT` with
+ * `ROLLBACK` (a query failed inside and `work` caught it), it rejects with an error of code `25P02`. `work`
+ * gets the connection as a transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase
+ * commit). With `prepare: false` postgres.js describes every statement with parameters first, one more
+ * round trip for the setting. An `sql` without `reserve` runs on `sql.begin`. A connection lost during the
+ * transaction rejects it with `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next
+ * transaction on that `sql` (porsager/postgres#1216, #1186; see the README). Name the transaction type to
+ * keep postgres.js's tagged template inside `work` (TypeScript cannot infer it through the overloaded
+ * `begin`): `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
  *
  * @example
  * ```ts no-run
@@ -44,12 +99,43 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
   sql: PostgresLike<Tx>,
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
+  if (typeof sql.reserve !== "function") {
+    return tenantTransactionOf(
+      {
+        transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
+          Promise.resolve(sql.begin(body)) as Promise<T>,
+        setTenant: (tx: Tx, name: string, tenantId: string) =>
+          Promise.resolve(tx.unsafe(SET_TENANT, [name, tenantId] as never[])),
+      },
+      options,
+    );
+  }
+  const reserve = sql.reserve.bind(sql);
   return tenantTransactionOf(
     {
-      transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
-        Promise.resolve(sql.begin(body)) as Promise<T>,
-      setTenant: (tx: Tx, name: string, tenantId: string) =>
-        Promise.resolve(tx.unsafe("select set_config($1, $2, true)", [name, tenantId] as never[])),
+      async open() {
+        const reserved = await reserve();
+        const release = reserved.release.bind(reserved);
+        const unsafe = reserved.unsafe.bind(reserved) as unknown as Unsafe;
+        return {
+          tx: asTransaction<Tx>(reserved, unsafe),
+          pipelined: true,
+          // Sent now, in this order, ahead of anything `work` sends: `execute()` queues each at once.
+          begin: (setting, tenantId) =>
+            Promise.all([
+              unsafe("begin").execute(),
+              // Prepared (unless the sql has prepare: false), so described once per connection, not each time.
+              unsafe(SET_TENANT, [setting, tenantId], { prepare: true }).execute(),
+            ]),
+          commit: async () => (await unsafe("commit").execute()).command,
+          rollback: async () => await unsafe("rollback").execute(),
+          lost: () => undefined,
+          // A lost connection is not given back: postgres.js has closed it, and would reuse it as open.
+          release: (broken) => {
+            if (broken === undefined) release();
+          },
+        };
+      },
     },
     options,
   );

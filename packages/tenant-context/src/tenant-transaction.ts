@@ -1,7 +1,7 @@
 /**
  * @module
- * What every driver entry (`/pg`, `/postgres`, `/pglite`, `/drizzle`) shares: its options and the shape of
- * the tenant transaction it makes.
+ * What every driver entry (`/pg`, `/postgres`, `/pglite`, `/drizzle`, `/kysely`) shares: its options and the
+ * shape of the tenant transaction it makes.
  */
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 

@@ -11,6 +11,7 @@ import {
 } from "@keel/tenant-context";
 import { createTenantTransaction as drizzleTransaction } from "@keel/tenant-context/drizzle";
 import { tenant } from "@keel/tenant-context/hono";
+import { createTenantTransaction as kyselyTransaction } from "@keel/tenant-context/kysely";
 import { createTenantTransaction as pgTransaction } from "@keel/tenant-context/pg";
 import { createTenantTransaction as pgliteTransaction } from "@keel/tenant-context/pglite";
 import { createTenantTransaction as postgresTransaction } from "@keel/tenant-context/postgres";
@@ -36,7 +37,14 @@ export default async function smoke() {
   if (job.tenantId !== "acme") throw new Error("tenantJob failed");
   if (!tenantPolicySql({ table: "tasks" }).includes("FORCE ROW LEVEL SECURITY"))
     throw new Error("policy sql");
-  for (const factory of [tenant, pgTransaction, postgresTransaction, pgliteTransaction, drizzleTransaction]) {
+  for (const factory of [
+    tenant,
+    pgTransaction,
+    postgresTransaction,
+    pgliteTransaction,
+    drizzleTransaction,
+    kyselyTransaction,
+  ]) {
     if (typeof factory !== "function") throw new Error("entry point");
   }
   return "ok";

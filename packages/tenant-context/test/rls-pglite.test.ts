@@ -1,17 +1,14 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { err } from "@keel/result";
 import { runtime } from "@keel/testing";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenantTransaction as drizzleTransaction } from "../src/drizzle.ts";
-import { createTenantContext, tenantPolicySql } from "../src/index.ts";
 import { checkRowLevelSecurity, createTenantTransaction } from "../src/pglite.ts";
+import { acme, globex, interleave, tenants, tick } from "./fixtures.ts";
+import { createPgliteFixture } from "./pglite-fixture.ts";
 
-const tenants = createTenantContext<{ id: string }>();
-const acme = { id: "acme" };
-const globex = { id: "globex" };
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Row = { tenant_id: string; name: string };
 
 describe.skipIf(runtime === "workerd")(
@@ -20,17 +17,8 @@ describe.skipIf(runtime === "workerd")(
     let db: PGlite;
 
     beforeAll(async () => {
-      db = new PGlite();
-      await db.exec(`
-    create table projects (id serial primary key, tenant_id text not null, name text not null);
-    ${tenantPolicySql({ table: "projects" })}
-    insert into projects (tenant_id, name) values ('acme', 'Acme roadmap'), ('acme', 'Acme launch'), ('globex', 'Globex plan');
-    create role app nosuperuser nobypassrls;
-    grant select, insert, update, delete on projects to app;
-    grant usage on sequence projects_id_seq to app;
-    set role app;
-  `);
-    }, 60_000);
+      db = await createPgliteFixture();
+    }, 180_000); // a hang detector: PGlite's WebAssembly start alone took 46 s on Bun on a busy machine
 
     afterAll(async () => {
       await db?.close();
@@ -74,17 +62,10 @@ describe.skipIf(runtime === "workerd")(
         timeout: 60_000,
       }, async () => {
         const withTenant = createTenantTransaction(db, { context: tenants });
-        let leaked = 0;
-        await Promise.all(
-          Array.from({ length: 1000 }, (_, i) => {
-            const tenant = i % 2 === 0 ? acme : globex;
-            return tenants.run(tenant, () =>
-              withTenant(async (tx) => {
-                await tick(i % 2);
-                const { rows } = await tx.query<Row>("select tenant_id from projects");
-                leaked += rows.filter((row) => row.tenant_id !== tenant.id).length;
-              }),
-            );
+        const { leaked } = await interleave(1000, (i) =>
+          withTenant(async (tx) => {
+            await tick(i % 2);
+            return (await tx.query<Row>("select tenant_id from projects")).rows;
           }),
         );
         expect(leaked).toBe(0);
@@ -96,6 +77,34 @@ describe.skipIf(runtime === "workerd")(
           withTenant((tx) => tx.execute<{ name: string }>(sql`select name from projects order by name`)),
         );
         expect(result.rows.map((row) => row.name)).toEqual(["Acme launch", "Acme roadmap"]);
+      });
+
+      it("rejects when a query failed inside and the work caught it, on PGlite and on Drizzle (the setting is sent again before COMMIT)", async () => {
+        const withTenant = createTenantTransaction(db, { context: tenants });
+        await expect(
+          tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              await tx.query("insert into projects (tenant_id, name) values ('acme', 'swallowed')");
+              await tx.query("select 1/0").catch(() => {});
+              return "looks fine";
+            }),
+          ),
+        ).rejects.toThrow(/aborted/);
+        const withDrizzle = drizzleTransaction(drizzle({ client: db }), { context: tenants });
+        // Drizzle wraps the driver's error ("Failed query: ..."), which is the cause.
+        await expect(
+          tenants.run(acme, () =>
+            withDrizzle(async (tx) => {
+              await tx.execute(sql`insert into projects (tenant_id, name) values ('acme', 'swallowed')`);
+              await tx.execute(sql`select 1/0`).catch(() => {});
+              return "looks fine";
+            }),
+          ),
+        ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/aborted/) } });
+        const names = await tenants.run(acme, () =>
+          withTenant(async (tx) => (await tx.query<Row>("select name from projects")).rows),
+        );
+        expect(names.map((row) => row.name)).not.toContain("swallowed");
       });
 
       it("passes the self-check as the app role", async () => {

@@ -22,6 +22,30 @@ export function refuse(message: string): Refusal {
   return new Refusal(message);
 }
 
+/** The refusals of one brand: each reason as `${expected}, but ${reason}`, and one for a value of another type. */
+export type Refusals<Reason extends string> = { readonly [K in Reason]: Refusal } & {
+  /** `${expected}, but got a number` (or whatever kind `input` is). */
+  wrongKind(input: unknown): Refusal;
+};
+
+/**
+ * A brand's refusals, built once at module load (so a refusal allocates nothing per check), with the
+ * message of each in one form: what was expected, then what is wrong.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function refusalsOf<Reason extends string>(
+  expected: string,
+  reasons: { readonly [K in Reason]: string },
+): Refusals<Reason> {
+  const refusals: Record<string, Refusal> = {};
+  for (const [key, reason] of Object.entries<string>(reasons))
+    refusals[key] = refuse(`${expected}, but ${reason}`);
+  return {
+    ...(refusals as { [K in Reason]: Refusal }),
+    wrongKind: (input) => refuse(`${expected}, but got ${kindOf(input)}`),
+  };
+}
+
 /** A check's answer: the value, or why not. */
 export type Checked<T> = T | Refusal;
 

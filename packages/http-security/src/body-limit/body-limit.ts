@@ -63,10 +63,13 @@ const digits = /^[0-9]+$/;
 const where = "createBodyLimit";
 const fail = optionChecker(where);
 
-/** The `type/subtype` of a Content-Type value, lower-cased. */
+/** The `type/subtype` of a Content-Type value, lower-cased; `""` for one longer than any media type. */
 function essence(contentType: string): string {
   const semicolon = contentType.indexOf(";");
-  return trimOws(semicolon === -1 ? contentType : contentType.slice(0, semicolon)).toLowerCase();
+  const end = semicolon === -1 ? contentType.length : semicolon;
+  // RFC 6838 caps type and subtype at 127 characters each: a longer value is not worth lower-casing.
+  if (end > 300) return "";
+  return trimOws(contentType.slice(0, end)).toLowerCase();
 }
 
 const passed = (request: Request): LimitedRequest => ({
@@ -156,7 +159,8 @@ function streamed(request: Request, body: ReadableStream<Uint8Array>, maxBytes: 
  *
  * const limit = createBodyLimit({ maxBytes: 10, contentTypes: ["application/json"] });
  * const post = (body: BodyInit, type = "application/json") =>
- *   limit.check(new Request("https://api.example.com/", { method: "POST", headers: { "content-type": type }, body }));
+ *   // duplex: "half" lets a stream be a request body (Node needs it; not yet in every RequestInit type).
+ *   limit.check(new Request("https://api.example.com/", { method: "POST", headers: { "content-type": type }, body, duplex: "half" } as RequestInit));
  *
  * const small = await post('{"a":1}');
  * console.assert(small.isOk() && (await small.value.request.json()).a === 1);

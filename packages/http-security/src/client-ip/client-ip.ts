@@ -5,7 +5,7 @@
  * strictly and returned in canonical form; `ipNetwork` groups IPv6 clients by prefix for rate-limit keys.
  */
 import { err, ok, type Result } from "@keel/result";
-import { refuseUnknownKeys } from "../_internal/options.ts";
+import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { ClientAddressUnknown, IpAddressInvalid } from "./errors.ts";
 import {
   formatIp,
@@ -53,9 +53,7 @@ const MAX_WALK = 64;
 /** The keys of {@link ClientIpOptions}, for the set-up check of unknown options. */
 export const clientIpOptionKeys = ["trustedProxies", "hops", "header", "trustCloudflare"] as const;
 
-const fail = (option: string, reason: string): never => {
-  throw new TypeError(`createClientIp: ${option} ${reason}`);
-};
+const fail = optionChecker("createClientIp");
 
 /** The runtime's address: a plain IP, a zone id dropped (fe80::1%eth0), IPv4-mapped turned into IPv4. */
 function parseRemote(text: string | undefined): IpBytes | undefined {

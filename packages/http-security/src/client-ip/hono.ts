@@ -1,17 +1,10 @@
 /**
  * @module
- * `clientIp()`: the client address of `createClientIp` on `c.var.clientIp`, typed for every Hono app.
+ * `clientIp()`: the client address of `createClientIp` on `c.var.clientIp`; `clientIpOf(c)` reads it from any context.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import { type ClientIpOptions, clientIpOptionKeys, createClientIp } from "./client-ip.ts";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The client's address, set by `clientIp()`; `undefined` when none is known. */
-    clientIp: string | undefined;
-  }
-}
 
 /** The Hono environment {@link clientIp} adds: `c.var.clientIp`, `undefined` when no address is known. */
 export interface ClientIpEnv {
@@ -61,4 +54,26 @@ export function clientIp(options: ClientIpMiddlewareOptions = {}): MiddlewareHan
     c.set("clientIp", result.isOk() ? result.value : undefined);
     await next();
   };
+}
+
+/**
+ * The client address {@link clientIp} put on the context, from middleware or handlers whose Hono env does not
+ * list `clientIp` (a rate-limit key, a log line): `undefined` when `clientIp()` did not run or found none.
+ *
+ * @example
+ * ```ts
+ * import { clientIp, clientIpOf } from "@keel/http-security/hono";
+ * import { Hono, type Context } from "hono";
+ *
+ * const logLine = (c: Context) => JSON.stringify({ path: c.req.path, ip: clientIpOf(c) ?? "unknown" });
+ * const app = new Hono()
+ *   .use(clientIp({ remoteAddress: () => "203.0.113.7" }))
+ *   .get("/", (c) => c.text(logLine(c)));
+ * console.assert((await (await app.request("/")).text()).includes("203.0.113.7"));
+ * ```
+ */
+export function clientIpOf(c: Context): string | undefined {
+  // c.var holds every variable set on the request; only a string set by clientIp() counts.
+  const address: unknown = Reflect.get(c.var, "clientIp");
+  return typeof address === "string" ? address : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { err, ok, type Result } from "@keel/result";
 import { appendVary, isSerializedOrigin, isToken, parseLowerCaseList } from "../_internal/http-syntax.ts";
-import { refuseUnknownKeys } from "../_internal/options.ts";
+import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import {
   type CorsError,
   CorsHeaderNotAllowed,
@@ -69,9 +69,7 @@ export const corsOptionKeys = [
   "allowPrivateNetwork",
 ] as const;
 
-const fail = (option: string, reason: string): never => {
-  throw new TypeError(`createCors: ${option} ${reason}`);
-};
+const fail = optionChecker("createCors");
 
 function tokens(option: string, value: unknown, fallback: readonly string[], lowerCase: boolean): string[] {
   if (value === undefined) return [...fallback];

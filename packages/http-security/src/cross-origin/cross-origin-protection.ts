@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from "@keel/result";
 import { isSerializedOrigin, originHost, parseUrl } from "../_internal/http-syntax.ts";
-import { refuseUnknownKeys } from "../_internal/options.ts";
+import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { type CrossOriginError, CrossOriginRequest, CrossOriginRequestFromOldBrowser } from "./errors.ts";
 
 /** Options for {@link createCrossOriginProtection}. */
@@ -36,9 +36,7 @@ export const crossOriginProtectionOptionKeys = ["trustedOrigins", "bypassPaths"]
 
 const safeMethods: ReadonlySet<string> = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS"]);
 
-const fail = (option: string, reason: string): never => {
-  throw new TypeError(`createCrossOriginProtection: ${option} ${reason}`);
-};
+const fail = optionChecker("createCrossOriginProtection");
 
 function compileTrusted(value: unknown): ReadonlySet<string> {
   if (value === undefined) return new Set();

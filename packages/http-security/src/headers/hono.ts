@@ -11,13 +11,6 @@ import {
   type SecureHeadersOptions,
 } from "./secure-headers.ts";
 
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The request's CSP nonce, set by `secureHeaders()` and the presets (`""` when the CSP uses none). */
-    cspNonce: string;
-  }
-}
-
 /**
  * The Hono environment {@link secureHeaders} adds: `c.var.cspNonce`, fresh for each request whose CSP uses a
  * nonce (`""` when it uses none: no random bytes are spent on it).
@@ -74,7 +67,10 @@ export function secureHeaders(
  * Makes `headers` the request's active set and its nonce `c.var.cspNonce`; answers whether this is the
  * outermost set, the one that applies the active set once the handler has answered. The presets share it.
  */
-export function enterSecureHeaders(c: Context, headers: SecureHeaders): boolean {
+export function enterSecureHeaders<E extends SecureHeadersEnv>(
+  c: Context<E>,
+  headers: SecureHeaders,
+): boolean {
   const outermost = c.get(ACTIVE as never) === undefined;
   c.set(ACTIVE as never, headers as never);
   if (headers.usesNonce && !c.get("cspNonce")) c.set("cspNonce", generateCspNonce());
@@ -83,6 +79,6 @@ export function enterSecureHeaders(c: Context, headers: SecureHeaders): boolean 
 }
 
 /** Sets the active secure headers (the innermost set the request passed) on `target`, the response's headers. */
-export function applySecureHeaders(c: Context, target: Headers): void {
+export function applySecureHeaders<E extends SecureHeadersEnv>(c: Context<E>, target: Headers): void {
   (c.get(ACTIVE as never) as SecureHeaders).apply(target, c.get("cspNonce"));
 }

@@ -9,17 +9,7 @@
 export type { JwtAlgorithm } from "./algorithms.ts";
 export { type BearerAuth, type BearerAuthOptions, createBearerAuth } from "./bearer.ts";
 export type { JwtClaims, JwtHeader } from "./claims.ts";
-export {
-  JwtAlgorithmNotAllowed,
-  JwtClaimInvalid,
-  type JwtError,
-  JwtExpired,
-  JwtInvalidSignature,
-  JwtKeyUnavailable,
-  JwtMalformed,
-  JwtMissing,
-  JwtNotYetValid,
-} from "./errors.ts";
+export * from "./errors.ts";
 export type { JwksSnapshot, JwksStore, RemoteJwksOptions } from "./jwks.ts";
 export type { JwtVerifyKey, SecretLike } from "./keys.ts";
 export {

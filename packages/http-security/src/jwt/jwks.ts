@@ -177,7 +177,6 @@ export type KeySource = (header: JWTHeaderParameters) => Promise<JoseCryptoKey |
 /** A key set in memory: jose's selection over it, and when it was fetched. */
 interface Keys {
   readonly select: (header: JWTHeaderParameters) => Promise<JoseCryptoKey>;
-  readonly jwks: JSONWebKeySet;
   readonly fetchedAt: number;
 }
 
@@ -239,7 +238,6 @@ export function remoteKeySource(where: string, options: RemoteJwksOptions): KeyS
     const select = createLocalJWKSet(jwks as JSONWebKeySet);
     return {
       select: (header) => select(header, undefined as never) as Promise<JoseCryptoKey>,
-      jwks: jwks as JSONWebKeySet,
       fetchedAt,
     };
   };

@@ -31,7 +31,8 @@ async function channel() {
     /** @param {unknown} message */
     send: (message) => scope.postMessage(message),
     /** @param {(job: Job) => void} listener */
-    listen: (listener) => scope.addEventListener("message", (/** @type {any} */ event) => listener(event.data)),
+    listen: (listener) =>
+      scope.addEventListener("message", (/** @type {any} */ event) => listener(event.data)),
   };
 }
 
@@ -50,7 +51,15 @@ async function engine() {
         hashLength: job.length,
         outputType: "binary",
       });
-    await derive({ id: 0, password: new Uint8Array(1), salt: new Uint8Array(8), memoryCost: 8, timeCost: 1, parallelism: 1, length: 16 });
+    await derive({
+      id: 0,
+      password: new Uint8Array(1),
+      salt: new Uint8Array(8),
+      memoryCost: 8,
+      timeCost: 1,
+      parallelism: 1,
+      length: 16,
+    });
     return { name: "hash-wasm", derive };
   } catch {
     const { argon2idAsync } = await import("@noble/hashes/argon2.js");

@@ -25,14 +25,22 @@ export function findBunPassword(): BunPassword | undefined {
   return typeof password?.hash === "function" && typeof password.verify === "function" ? password : undefined;
 }
 
-export function bunArgon2id(password: BunPassword, fallback: Argon2idBackend, limit: Limiter): Argon2idBackend {
+export function bunArgon2id(
+  password: BunPassword,
+  fallback: Argon2idBackend,
+  limit: Limiter,
+): Argon2idBackend {
   return {
     name: "Bun.password",
     runsOn: "thread pool",
     async hash(secret, cost) {
       if (cost.parallelism !== 1) return fallback.hash(secret, cost);
       const text = await limit(() =>
-        password.hash(secret, { algorithm: "argon2id", memoryCost: cost.memoryCost, timeCost: cost.timeCost }),
+        password.hash(secret, {
+          algorithm: "argon2id",
+          memoryCost: cost.memoryCost,
+          timeCost: cost.timeCost,
+        }),
       );
       const parsed = parsePhc(text, { maxMemoryKiB: cost.memoryCost });
       if (parsed.isErr() || parsed.value.algorithm !== "argon2id") {

@@ -53,18 +53,18 @@ export function nodeArgon2id(module: NodeCryptoKdf, limit: Limiter): Argon2idBac
     limit(
       () =>
         new Promise((resolve, reject) => {
-        argon2(
-          "argon2id",
-          {
-            message: password,
-            nonce: salt,
-            parallelism: cost.parallelism,
-            tagLength: length,
-            memory: cost.memoryCost,
-            passes: cost.timeCost,
-          },
-          (error, key) => (error ? reject(error) : resolve(bytes(key))),
-        );
+          argon2(
+            "argon2id",
+            {
+              message: password,
+              nonce: salt,
+              parallelism: cost.parallelism,
+              tagLength: length,
+              memory: cost.memoryCost,
+              passes: cost.timeCost,
+            },
+            (error, key) => (error ? reject(error) : resolve(bytes(key))),
+          );
         }),
     ),
   );
@@ -78,13 +78,13 @@ export function nodeScrypt(module: NodeCryptoKdf, limit: Limiter): ScryptBackend
     limit(
       () =>
         new Promise((resolve, reject) => {
-        scrypt(
-          password,
-          salt,
-          length,
-          { N: cost.cost, r: cost.blockSize, p: cost.parallelization, maxmem: scryptMemoryBytes(cost) },
-          (error, key) => (error ? reject(error) : resolve(bytes(key))),
-        );
+          scrypt(
+            password,
+            salt,
+            length,
+            { N: cost.cost, r: cost.blockSize, p: cost.parallelization, maxmem: scryptMemoryBytes(cost) },
+            (error, key) => (error ? reject(error) : resolve(bytes(key))),
+          );
         }),
     ),
   );

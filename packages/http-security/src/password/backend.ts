@@ -52,6 +52,15 @@ export type Derive<Cost> = (
 export const SALT_LENGTH = 16;
 export const HASH_LENGTH = 32;
 
+/** Derives again with the stored salt and costs, and compares in constant time. */
+function verifyWith<Cost>(derive: Derive<Cost>) {
+  return async (
+    password: Uint8Array,
+    stored: Cost & { salt: Uint8Array; hash: Uint8Array },
+  ): Promise<boolean> =>
+    timingSafeEqual(await derive(password, stored.salt, stored, stored.hash.length), stored.hash);
+}
+
 export function argon2idFromDerive(
   name: PasswordBackendName,
   runsOn: PasswordBackendThread,
@@ -65,9 +74,7 @@ export function argon2idFromDerive(
       const hash = await derive(password, salt, cost, HASH_LENGTH);
       return { algorithm: "argon2id", ...pick(cost), salt, hash };
     },
-    async verify(password, stored) {
-      return timingSafeEqual(await derive(password, stored.salt, stored, stored.hash.length), stored.hash);
-    },
+    verify: verifyWith(derive),
   };
 }
 
@@ -85,9 +92,7 @@ export function scryptFromDerive(
       const { cost: n, blockSize, parallelization } = cost;
       return { algorithm: "scrypt", cost: n, blockSize, parallelization, salt, hash };
     },
-    async verify(password, stored) {
-      return timingSafeEqual(await derive(password, stored.salt, stored, stored.hash.length), stored.hash);
-    },
+    verify: verifyWith(derive),
   };
 }
 

@@ -55,6 +55,7 @@ let detected: Promise<PasswordBackends> | undefined;
 
 /** This runtime's backends, detected on first use. Never rejects. */
 export function loadBackends(): Promise<PasswordBackends> {
-  detected ??= detect();
+  // A detection that throws (it should not) leaves the main thread's backends, never a rejected hasher.
+  detected ??= detect().catch(() => selectBackends({ nodeCrypto: undefined, bunPassword: undefined }));
   return detected;
 }

@@ -5,9 +5,8 @@
  * `verifyUser`, `needsRehash`. The entries (./index.ts, ./workerd.ts) hand it their backends.
  */
 import { err, ok, type Result } from "@keel/result";
-import type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
-import type { PasswordBackends } from "./select-backends.ts";
+import type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
 import {
   PasswordEmpty,
   type PasswordError,
@@ -24,6 +23,7 @@ import {
   scryptCostProblem,
   serializePhc,
 } from "./phc.ts";
+import type { PasswordBackends } from "./select-backends.ts";
 
 /** The algorithms a hasher writes. */
 export type PasswordAlgorithm = "argon2id" | "scrypt";

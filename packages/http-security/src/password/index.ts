@@ -10,27 +10,8 @@
 import { loadBackends } from "./backends.ts";
 import { buildPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from "./hasher.ts";
 
-export type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
-export {
-  PasswordEmpty,
-  type PasswordError,
-  type PasswordHashError,
-  PasswordHashingFailed,
-  PasswordHashMalformed,
-  PasswordHashUnsupported,
-  type PasswordInputError,
-  PasswordNotWellFormed,
-  PasswordTooLong,
-} from "./errors.ts";
-
-export type {
-  Argon2idParams,
-  PasswordAlgorithm,
-  PasswordBackendInfo,
-  PasswordHasher,
-  PasswordHasherOptions,
-  ScryptParams,
-} from "./hasher.ts";
+// The errors and types both password entries export: one list, so they cannot drift apart.
+export * from "./public-types.ts";
 
 /**
  * Builds, once at set-up, a password hasher: Argon2id with OWASP's costs by default, PHC strings, the

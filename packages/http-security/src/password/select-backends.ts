@@ -46,4 +46,3 @@ export function selectBackends(runtime: PasswordRuntime): PasswordBackends {
 export function mainThreadBackends(): PasswordBackends {
   return selectBackends({ nodeCrypto: undefined, bunPassword: undefined });
 }
-

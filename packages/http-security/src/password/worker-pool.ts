@@ -36,8 +36,11 @@ export interface Argon2idPool {
   stats(): { readonly jobs: number; readonly threadsStarted: number };
 }
 
-/** ./argon2-worker.js, next to this module in src/ and in dist/. */
-const WORKER_URL = (): URL => new URL("./argon2-worker.js", import.meta.url);
+/**
+ * ./argon2-worker.js, next to this module in src/ and in dist/ (dist/password/index.js holds this code, so
+ * the file stays beside it). Throws where modules have no URL (a Worker bundle: import.meta.url is unset).
+ */
+const workerUrl = (): URL => new URL("./argon2-worker.js", import.meta.url);
 const START_TIMEOUT_MS = 30_000;
 
 interface NodeWorker {
@@ -129,8 +132,14 @@ interface Thread {
 export async function startArgon2idPool(
   size: number,
   spawn: SpawnWorker = spawnWorker,
-  url: URL = WORKER_URL(),
+  url?: URL,
 ): Promise<Argon2idPool | undefined> {
+  let script: URL;
+  try {
+    script = url ?? workerUrl();
+  } catch {
+    return undefined;
+  }
   const idle: Thread[] = [];
   const queue: Job[] = [];
   let threads = 0;
@@ -143,7 +152,10 @@ export async function startArgon2idPool(
     thread.busy = undefined;
     if (job !== undefined) settle(job);
     const next = queue.shift();
-    if (next !== undefined) return send(thread, next);
+    if (next !== undefined) {
+      send(thread, next);
+      return;
+    }
     thread.handle.keepAlive(false);
     idle.push(thread);
   };
@@ -157,7 +169,7 @@ export async function startArgon2idPool(
 
   /** One thread; resolves once it has loaded its engine. */
   const start = async (): Promise<{ thread: Thread; engine: WorkerEngine }> => {
-    const handle = await spawn(url);
+    const handle = await spawn(script);
     threadsStarted++;
     const thread: Thread = { handle, busy: undefined };
     return new Promise((resolve, reject) => {
@@ -167,7 +179,10 @@ export async function startArgon2idPool(
       const fail = (error: Error): void => {
         clearTimeout(timer);
         handle.terminate();
-        if (engine === undefined) return reject(error);
+        if (engine === undefined) {
+          reject(error);
+          return;
+        }
         threads--;
         const index = idle.indexOf(thread);
         if (index >= 0) idle.splice(index, 1);
@@ -194,7 +209,10 @@ export async function startArgon2idPool(
 
   const assign = (job: Job): void => {
     const thread = idle.pop();
-    if (thread !== undefined) return send(thread, job);
+    if (thread !== undefined) {
+      send(thread, job);
+      return;
+    }
     if (threads >= size) {
       queue.push(job);
       return;

@@ -7,30 +7,12 @@
  * where the clock advances. At OWASP's costs that is about 0.25-0.6 s of CPU time per hash (see the README):
  * within the paid plan's CPU limit, over the free plan's 10 ms.
  */
-import { mainThreadBackends, type PasswordBackends } from "./select-backends.ts";
+
 import { buildPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from "./hasher.ts";
+import { mainThreadBackends, type PasswordBackends } from "./select-backends.ts";
 
-export type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
-export {
-  PasswordEmpty,
-  type PasswordError,
-  type PasswordHashError,
-  PasswordHashingFailed,
-  PasswordHashMalformed,
-  PasswordHashUnsupported,
-  type PasswordInputError,
-  PasswordNotWellFormed,
-  PasswordTooLong,
-} from "./errors.ts";
-
-export type {
-  Argon2idParams,
-  PasswordAlgorithm,
-  PasswordBackendInfo,
-  PasswordHasher,
-  PasswordHasherOptions,
-  ScryptParams,
-} from "./hasher.ts";
+// The errors and types both password entries export: one list, so they cannot drift apart.
+export * from "./public-types.ts";
 
 let backends: Promise<PasswordBackends> | undefined;
 const load = (): Promise<PasswordBackends> => {

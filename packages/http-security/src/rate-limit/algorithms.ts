@@ -102,6 +102,23 @@ export function tokenBucket(
   };
 }
 
+/** Both algorithms' state in one object: what the memory store and the Durable Object keep per policy. */
+export interface PolicyState extends SlidingWindowState, TokenBucketState {}
+
+/** Runs `algorithm` on `state` in place (the state a store keeps for that one policy of a key). */
+export function runAlgorithm(
+  algorithm: RateLimitPolicy["algorithm"],
+  state: PolicyState,
+  limit: number,
+  windowMs: number,
+  cost: number,
+  now: number,
+): RateLimitDecision {
+  return algorithm === "sliding-window"
+    ? slidingWindow(state, limit, windowMs, cost, now)
+    : tokenBucket(state, limit, windowMs, cost, now);
+}
+
 /** The policy and cost rules of the store contract, checked by every store and the limiter. */
 export function policyProblem(policy: RateLimitPolicy, cost: number): string | undefined {
   const { algorithm, limit, windowMs } = policy;

@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { defaultProblems, onResponseHeaders } from "../_internal/hono.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import type { IpNetworkOptions } from "../client-ip/client-ip.ts";
+import { clientIpOf } from "../client-ip/hono.ts";
 import type { RateLimitError } from "./errors.ts";
 import { ipRateLimitKey, type RateLimitCheck, type RateLimiter } from "./rate-limit.ts";
 
@@ -52,7 +53,7 @@ export interface RateLimitMiddlewareOptions {
  */
 export function byClientIp(options?: IpNetworkOptions): (c: Context) => string {
   if (options !== undefined) ipRateLimitKey("127.0.0.1", options); // checks the prefixes at set-up
-  return (c) => ipRateLimitKey(c.var.clientIp, options);
+  return (c) => ipRateLimitKey(clientIpOf(c), options);
 }
 
 /** Adds the limiter's headers to the response (`append`: several limiters list several policies). */

@@ -6,14 +6,8 @@
  * Redis store or a Durable Object.
  */
 import { err, ok } from "@keel/result";
-import {
-  policyProblem,
-  type SlidingWindowState,
-  slidingWindow,
-  type TokenBucketState,
-  tokenBucket,
-} from "./algorithms.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
+import { type PolicyState, policyProblem, runAlgorithm } from "./algorithms.ts";
 import { RateLimitStoreUnavailable } from "./errors.ts";
 import { memoryStoreInternals } from "./memory-store-internals.ts";
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from "./store.ts";
@@ -43,7 +37,7 @@ export interface MemoryStore extends RateLimitStore {
 }
 
 // One key's state under one policy (in one limiter's namespace); the others of the same key hang on `next`.
-interface Slot extends SlidingWindowState, TokenBucketState {
+interface Slot extends PolicyState {
   space: string;
   algorithm: RateLimitPolicy["algorithm"];
   limit: number;
@@ -168,9 +162,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       };
       entry.slots = slot;
     }
-    return algorithm === "sliding-window"
-      ? slidingWindow(slot, limit, windowMs, cost, at)
-      : tokenBucket(slot, limit, windowMs, cost, at);
+    return runAlgorithm(algorithm, slot, limit, windowMs, cost, at);
   }
 
   function forget(space: string, key: string): void {

@@ -6,8 +6,8 @@
  * helpers (escaped parts, client addresses grouped by `ipNetwork`) and the login preset.
  */
 import { err, ok, type Result } from "@keel/result";
-import { type IpNetworkOptions, ipNetwork } from "../client-ip/client-ip.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
+import { type IpNetworkOptions, ipNetwork } from "../client-ip/client-ip.ts";
 import { policyProblem } from "./algorithms.ts";
 import { type RateLimitError, RateLimited, RateLimitStoreUnavailable } from "./errors.ts";
 import { memoryStoreInternals } from "./memory-store-internals.ts";

@@ -6,7 +6,7 @@
  * adapter, so this module imports no Redis library.
  */
 
-import { refuseUnknownKeys } from "../_internal/options.ts";
+import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { policyProblem } from "./algorithms.ts";
 import { checkPrefix, checkTimeout, contractViolation, settle, storeKeyName } from "./shared-store.ts";
 import type { RateLimitDecision, RateLimitStore } from "./store.ts";
@@ -263,9 +263,7 @@ function decisionOf(reply: unknown, limit: number): RateLimitDecision {
 
 const REDIS_STORE_OPTIONS = ["client", "prefix", "timeoutMs"] as const;
 
-const fail = (option: string, reason: string): never => {
-  throw new TypeError(`createRedisStore: ${option} ${reason}`);
-};
+const fail = optionChecker("createRedisStore");
 
 /**
  * Builds a rate-limit store on Redis. Each decision is one atomic Lua script on the server's clock, one

@@ -5,14 +5,9 @@
  * every request for it, with the same algorithms as the memory store). Structural types only: this module
  * imports nothing from `cloudflare:workers`.
  */
-import {
-  policyProblem,
-  type SlidingWindowState,
-  slidingWindow,
-  type TokenBucketState,
-  tokenBucket,
-} from "./algorithms.ts";
+
 import { checkWhole, optionError, refuseUnknownKeys } from "../_internal/options.ts";
+import { type PolicyState, policyProblem, runAlgorithm } from "./algorithms.ts";
 import { checkPrefix, checkTimeout, contractViolation, settle, storeKeyName } from "./shared-store.ts";
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from "./store.ts";
 
@@ -111,7 +106,9 @@ export function createRateLimitBindingStore(
     policyProblem: policyProblemOf,
     async consume(key, policy, cost) {
       const problem =
-        typeof key === "string" ? (policyProblem(policy, cost) ?? policyProblemOf(policy)) : "key must be a string";
+        typeof key === "string"
+          ? (policyProblem(policy, cost) ?? policyProblemOf(policy))
+          : "key must be a string";
       if (problem !== undefined) return contractViolation(problem);
       return settle(timeoutMs, "The Rate Limiting binding", async () => {
         const name = prefix + (await storeKeyName(key));
@@ -152,7 +149,7 @@ export interface RateLimiterObjectState {
 }
 
 // One policy's state in the object, as stored: the algorithm's integers and when it stops mattering.
-interface StoredState extends SlidingWindowState, TokenBucketState {
+interface StoredState extends PolicyState {
   expiresAt: number;
 }
 
@@ -249,10 +246,7 @@ export class RateLimiterObject {
     }
     const { limit, windowMs } = policy;
     const cost = body.cost as number;
-    const decision =
-      policy.algorithm === "sliding-window"
-        ? slidingWindow(state, limit, windowMs, cost, now)
-        : tokenBucket(state, limit, windowMs, cost, now);
+    const decision = runAlgorithm(policy.algorithm, state, limit, windowMs, cost, now);
     state.expiresAt = now + decision.resetMs;
     await this.#storage.put(field, { ...state });
     if (state.expiresAt > this.#alarmAt) {

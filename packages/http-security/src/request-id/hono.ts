@@ -3,15 +3,12 @@
  * `requestId()`: the request id of `createRequestId` on `c.var.requestId` (typed for every Hono app, as Hono's own `requestId()` types it) and in the response header.
  */
 import type { MiddlewareHandler } from "hono";
+// Hono's own entry `requestId: string` of ContextVariableMap: this requestId() sets the same variable, so
+// `c.var.requestId` is typed wherever this package is imported. (JSR refuses a package's own augmentation of
+// another package's module; reusing Hono's needs none.)
+import type {} from "hono/request-id";
 import { onResponseHeaders } from "../_internal/hono.ts";
 import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The request's id, set by `requestId()` (this package's or Hono's: the same name and type). */
-    requestId: string;
-  }
-}
 
 /** The Hono environment {@link requestId} adds: `c.var.requestId`, the name Hono's own middleware uses. */
 export interface RequestIdEnv {

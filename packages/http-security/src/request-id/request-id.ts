@@ -5,7 +5,7 @@
  * correlation ids.
  */
 import { isToken } from "../_internal/http-syntax.ts";
-import { refuseUnknownKeys } from "../_internal/options.ts";
+import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { uuidV7 } from "../_internal/uuid-v7.ts";
 
 /** Options for {@link createRequestId}. */
@@ -36,9 +36,7 @@ export interface RequestId {
 const HARD_LIMIT = 256;
 const visibleAscii = /^[\x21-\x7e]+$/;
 
-const fail = (option: string, reason: string): never => {
-  throw new TypeError(`createRequestId: ${option} ${reason}`);
-};
+const fail = optionChecker("createRequestId");
 
 function compileAccept(accept: RequestIdOptions["accept"]): (id: string) => boolean {
   if (accept === false) return () => false;

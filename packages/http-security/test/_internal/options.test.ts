@@ -31,7 +31,7 @@ describe("refuseUnknownKeys", () => {
     );
   });
 
-  it.each([null, "x", 1, [], [1]])("refuses options that are not an object: %o", (options) => {
+  it.each([[null], ["x"], [1], [[]], [[1]]])("refuses options that are not an object: %o", (options) => {
     expect(() => refuseUnknownKeys("createCors", options, known)).toThrow(
       /createCors: options must be an object/,
     );

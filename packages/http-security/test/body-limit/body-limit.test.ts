@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
 import { bodyLimit, jsonApiSecurity } from "../../src/hono.ts";
 import { type BodyLimitOptions, createBodyLimit } from "../../src/index.ts";
@@ -24,8 +24,24 @@ function chunked(total: number, size = 1024): ReadableStream<Uint8Array> & { pul
   );
   return Object.assign(stream, { pulled: () => sent });
 }
-const streamed = (total: number, headers: Record<string, string> = {}) =>
-  new Request(URL_, { method: "POST", headers, body: chunked(total), duplex: "half" } as RequestInit);
+/** A handler that reads the body and, when the read throws (the limit hit), answers on its own. */
+const readCatching = async (c: Context) => {
+  try {
+    await c.req.text();
+  } catch {
+    return c.text("handler's own answer", 400);
+  }
+  return c.text("read");
+};
+
+/** A POST of `total` bytes of undeclared length (chunked) to `path` of the API's origin. */
+const streamed = (total: number, headers: Record<string, string> = {}, path = "/upload") =>
+  new Request(new URL(path, URL_), {
+    method: "POST",
+    headers,
+    body: chunked(total),
+    duplex: "half",
+  } as RequestInit);
 
 describe("createBodyLimit()", () => {
   const limit = createBodyLimit({ maxBytes: 4096 });
@@ -273,14 +289,7 @@ describe("bodyLimit()", () => {
   const app = new Hono()
     .use(bodyLimit({ maxBytes: 1024, contentTypes: ["application/json"] }))
     .post("/echo", async (c) => c.json({ length: JSON.stringify(await c.req.json()).length }))
-    .post("/caught", async (c) => {
-      try {
-        await c.req.text();
-      } catch {
-        return c.text("handler's own answer", 400);
-      }
-      return c.text("read");
-    })
+    .post("/caught", readCatching)
     .get("/", (c) => c.text("no body"));
 
   const json = { "content-type": "application/json" };
@@ -325,11 +334,7 @@ describe("bodyLimit()", () => {
       });
     try {
       for (const path of ["/never-reads", "/one-chunk", "/swallows"]) {
-        const response = await guarded.request(path, {
-          method: "POST",
-          body: chunked(5000),
-          duplex: "half",
-        } as RequestInit);
+        const response = await guarded.request(streamed(5000, {}, path));
         expect(response.status).toBe(413);
         expect((await response.json()).status).toBe(413);
       }
@@ -348,12 +353,9 @@ describe("bodyLimit()", () => {
         effects.push("never-reads");
         return c.text("done");
       });
-    const response = await guarded.request("/never-reads", {
-      method: "POST",
-      headers: { ...json, "sec-fetch-site": "same-origin" },
-      body: chunked(5000),
-      duplex: "half",
-    } as RequestInit);
+    const response = await guarded.request(
+      streamed(5000, { ...json, "sec-fetch-site": "same-origin" }, "/never-reads"),
+    );
     expect(response.status).toBe(413);
     expect(effects).toEqual([]);
   });
@@ -362,29 +364,14 @@ describe("bodyLimit()", () => {
     const streaming = new Hono()
       .use(bodyLimit({ maxBytes: 1024, stream: true }))
       .post("/echo", async (c) => c.text(`read ${(await c.req.text()).length}`))
-      .post("/caught", async (c) => {
-        try {
-          await c.req.text();
-        } catch {
-          return c.text("handler's own answer", 400);
-        }
-        return c.text("read");
-      });
+      .post("/caught", readCatching);
     streaming.onError((_, c) => c.text("error", 500));
     for (const path of ["/echo", "/caught"]) {
-      const response = await streaming.request(path, {
-        method: "POST",
-        body: chunked(5000),
-        duplex: "half",
-      } as RequestInit);
+      const response = await streaming.request(streamed(5000, {}, path));
       expect(response.status).toBe(413);
       expect((await response.json()).status).toBe(413);
     }
-    const small = await streaming.request("/echo", {
-      method: "POST",
-      body: chunked(1000),
-      duplex: "half",
-    } as RequestInit);
+    const small = await streaming.request(streamed(1000, {}, "/echo"));
     expect(await small.text()).toBe("read 1000");
   });
 

@@ -36,7 +36,10 @@ describe("50 hashes at once never run on the main thread where the runtime has t
   it("the default hasher derives Argon2id on a thread pool or a worker thread (main thread: workerd only)", async () => {
     const info = await createPasswordHasher().backends();
     expect(info.argon2idRunsOn).toMatch(threads ? /^(thread pool|worker)$/ : /^main thread$/);
-    if (runtime === "deno" || (runtime === "node" && typeof (await import("node:crypto")).argon2 !== "function")) {
+    if (
+      runtime === "deno" ||
+      (runtime === "node" && typeof (await import("node:crypto")).argon2 !== "function")
+    ) {
       expect([info.argon2id, info.argon2idRunsOn]).toEqual(["hash-wasm", "worker"]);
     }
   });
@@ -76,10 +79,13 @@ describe("50 hashes at once never run on the main thread where the runtime has t
     },
   );
 
-  it.skipIf(!threads)("a thread that cannot start leaves the hasher on the main thread, not broken", async () => {
-    const missing = new URL("./no-such-worker.js", import.meta.url);
-    expect(await startArgon2idPool(1, undefined, missing)).toBeUndefined();
-  });
+  it.skipIf(!threads)(
+    "a thread that cannot start leaves the hasher on the main thread, not broken",
+    async () => {
+      const missing = new URL("./no-such-worker.js", import.meta.url);
+      expect(await startArgon2idPool(1, undefined, missing)).toBeUndefined();
+    },
+  );
 });
 
 describe("the worker pool's bookkeeping (a scripted thread)", () => {
@@ -116,10 +122,11 @@ describe("the worker pool's bookkeeping (a scripted thread)", () => {
 
   const cost = { memoryCost: 8, timeCost: 1, parallelism: 1 };
   const salt = new Uint8Array(16);
+  const url = new URL("https://keel.invalid/argon2-worker.js"); // a Worker bundle has no import.meta.url
 
   it("queues beyond `size` threads and answers every job", async () => {
     const { spawn, spawned } = scripted({});
-    const pool = await startArgon2idPool(3, spawn);
+    const pool = await startArgon2idPool(3, spawn, url);
     const keys = await Promise.all(
       Array.from({ length: 20 }, () => pool?.derive(new Uint8Array([1]), salt, cost, 32)),
     );
@@ -130,16 +137,20 @@ describe("the worker pool's bookkeeping (a scripted thread)", () => {
 
   it("a thread that dies fails its job only; the next job gets a fresh thread", async () => {
     const { spawn, spawned } = scripted({ die: 9 });
-    const pool = await startArgon2idPool(1, spawn);
+    const pool = await startArgon2idPool(1, spawn, url);
     await expect(pool?.derive(new Uint8Array([9]), salt, cost, 32)).rejects.toThrow("thread died");
     expect(await pool?.derive(new Uint8Array([1]), salt, cost, 32)).toBeInstanceOf(Uint8Array);
     expect(spawned()).toBe(2);
   });
 
   it("a runtime without threads: no pool", async () => {
-    const pool = await startArgon2idPool(1, async () => {
-      throw new Error("this runtime has no worker threads");
-    });
+    const pool = await startArgon2idPool(
+      1,
+      async () => {
+        throw new Error("this runtime has no worker threads");
+      },
+      url,
+    );
     expect(pool).toBeUndefined();
   });
 });
@@ -177,7 +188,7 @@ describe("on the main thread (workerd): one derivation at a time", () => {
     expect(results.every((result) => result.isOk())).toBe(true);
   });
 
-  it("the Workers entry (the \"workerd\" export condition) has the same API and reads every hash", async () => {
+  it('the Workers entry (the "workerd" export condition) has the same API and reads every hash', async () => {
     const passwords = createWorkerdPasswordHasher(options);
     const info = await passwords.backends();
     expect(info).toEqual({

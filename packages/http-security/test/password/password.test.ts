@@ -4,9 +4,9 @@ import type { Argon2idBackend, ScryptBackend } from "../../src/password/backend.
 import { findBunPassword } from "../../src/password/backend-bun.ts";
 import type { NodeCryptoKdf } from "../../src/password/backend-node.ts";
 import { createPasswordHasher, type PasswordHasherOptions } from "../../src/password/index.ts";
+import { type Argon2idPhc, parsePhc, type ScryptPhc, serializePhc } from "../../src/password/phc.ts";
 import { selectBackends } from "../../src/password/select-backends.ts";
 import { startArgon2idPool } from "../../src/password/worker-pool.ts";
-import { type Argon2idPhc, parsePhc, type ScryptPhc, serializePhc } from "../../src/password/phc.ts";
 
 // Key stretching at OWASP's costs takes up to a second or two in pure JS on the slower legs.
 const SLOW = 60_000;
@@ -166,9 +166,17 @@ describe("createPasswordHasher: defaults", () => {
     const nativeArgon2 = typeof nodeCrypto?.argon2 === "function";
     const threads = runtime !== "workerd";
     expect(info.argon2id).toBe(
-      nativeArgon2 ? "node:crypto" : findBunPassword() ? "Bun.password" : threads ? "hash-wasm" : "@noble/hashes",
+      nativeArgon2
+        ? "node:crypto"
+        : findBunPassword()
+          ? "Bun.password"
+          : threads
+            ? "hash-wasm"
+            : "@noble/hashes",
     );
-    expect(info.argon2idRunsOn).toBe(nativeArgon2 || findBunPassword() ? "thread pool" : threads ? "worker" : "main thread");
+    expect(info.argon2idRunsOn).toBe(
+      nativeArgon2 || findBunPassword() ? "thread pool" : threads ? "worker" : "main thread",
+    );
     expect(info.scrypt).toBe(typeof nodeCrypto?.scrypt === "function" ? "node:crypto" : "@noble/hashes");
     expect(info.scryptRunsOn).toBe(typeof nodeCrypto?.scrypt === "function" ? "thread pool" : "main thread");
     expect(info.algorithm).toBe("argon2id");
@@ -520,7 +528,10 @@ describe("options are checked once, at set-up", () => {
       [{ maxMemoryKiB: 1024 }, "argon2id"],
       [{ allowWeakParameters: "yes" as unknown as boolean }, "allowWeakParameters"],
       // Unknown keys (a JavaScript caller, a config file): refused, with the nearest known name.
-      [{ maxPaswordBytes: 64 } as PasswordHasherOptions, "unknown option maxPaswordBytes \\(did you mean maxPasswordBytes\\?\\)"],
+      [
+        { maxPaswordBytes: 64 } as PasswordHasherOptions,
+        "unknown option maxPaswordBytes \\(did you mean maxPasswordBytes\\?\\)",
+      ],
       [{ argon2id: { memory: 19_456 } } as PasswordHasherOptions, "unknown option argon2id.memory"],
       [{ scrypt: { N: 2 ** 15 } } as PasswordHasherOptions, "unknown option scrypt.N"],
       [{ argon2: {} } as PasswordHasherOptions, "unknown option argon2 \\(did you mean argon2id\\?\\)"],

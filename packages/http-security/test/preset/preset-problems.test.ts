@@ -32,7 +32,7 @@ app.notFound(problemOnNotFound());
 const sameOrigin = { "sec-fetch-site": "same-origin", "content-type": "application/json" };
 
 describe("jsonApiSecurity() with problemOnError and problemOnNotFound", () => {
-  it.each<[string, () => Promise<Response>, number]>([
+  it.each<[string, () => Response | Promise<Response>, number]>([
     [
       "a cross-site write",
       () => app.request("/orders", { method: "POST", headers: { "sec-fetch-site": "cross-site" } }),

@@ -7,18 +7,9 @@ import {
   tokenBucket,
 } from "../../src/rate-limit/algorithms.ts";
 import { createMemoryStore, type RateLimitPolicy } from "../../src/rate-limit/index.ts";
+import { bucket, sliding } from "../_internal/rate-limit-policies.ts";
 
 const PROPERTY_TIMEOUT = 120_000;
-const sliding = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "sliding-window",
-  limit,
-  windowMs,
-});
-const bucket = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "token-bucket",
-  limit,
-  windowMs,
-});
 
 /** A store on a clock the test moves. */
 function clocked(maxKeys?: number) {
@@ -399,17 +390,20 @@ describe("worst cases (stated in the README so users can choose)", () => {
   it.each([
     ["sliding-window", sliding, 59_999], // `limit` in the window's last millisecond, then the next window
     ["token-bucket", bucket, 0], // a full bucket at once, then one refill every windowMs / limit
-  ] as const)("%s: an adversarial spread admits 2 * limit - 1 within one windowMs", (_name, policyOf, burstAt) => {
-    const { clock, store } = clocked();
-    const limit = 10;
-    const windowMs = 60_000;
-    const policy = policyOf(limit, windowMs);
-    const admitted: number[] = [];
-    for (clock.now = burstAt; clock.now < burstAt + windowMs; clock.now++) {
-      while (store.consumeSync("k", policy).allowed) admitted.push(clock.now);
-    }
-    expect(busiestSpan(admitted, windowMs)).toBe(2 * limit - 1);
-  });
+  ] as const)(
+    "%s: an adversarial spread admits 2 * limit - 1 within one windowMs",
+    (_name, policyOf, burstAt) => {
+      const { clock, store } = clocked();
+      const limit = 10;
+      const windowMs = 60_000;
+      const policy = policyOf(limit, windowMs);
+      const admitted: number[] = [];
+      for (clock.now = burstAt; clock.now < burstAt + windowMs; clock.now++) {
+        while (store.consumeSync("k", policy).allowed) admitted.push(clock.now);
+      }
+      expect(busiestSpan(admitted, windowMs)).toBe(2 * limit - 1);
+    },
+  );
 
   it.each([
     ["sliding-window", sliding],

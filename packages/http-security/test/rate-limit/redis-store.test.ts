@@ -9,6 +9,7 @@ import {
   nodeRedisClient,
   type RedisScriptClient,
 } from "../../src/rate-limit/redis.ts";
+import { bucket, sliding } from "../_internal/rate-limit-policies.ts";
 
 // The real Redis (requireService): ioredis and node-redis on Node, Bun and Deno, Bun's own client on Bun.
 // Redis clients need TCP sockets, which a Worker has not (package.json keel.workerdSkipFiles): on workerd
@@ -209,17 +210,6 @@ function recording(client: RedisScriptClient) {
     };
   return { client: { evalsha: wrap("evalsha"), eval: wrap("eval") } satisfies RedisScriptClient, calls };
 }
-
-const sliding = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "sliding-window",
-  limit,
-  windowMs,
-});
-const bucket = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "token-bucket",
-  limit,
-  windowMs,
-});
 
 describe("createRedisStore options and adapters (no server)", () => {
   const fake: RedisScriptClient = { evalsha: async () => [1, 0, 1, 0, 0], eval: async () => [1, 0, 1, 0, 0] };

@@ -1,11 +1,6 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  createLoginLimiter,
-  createMemoryStore,
-  createRateLimiter,
-  type RateLimitPolicy,
-} from "../../src/rate-limit/index.ts";
+import { createLoginLimiter, createMemoryStore, createRateLimiter } from "../../src/rate-limit/index.ts";
 import {
   createDurableObjectStore,
   createRateLimitBindingStore,
@@ -14,21 +9,12 @@ import {
   RateLimiterObject,
   type RateLimiterStorage,
 } from "../../src/rate-limit/workers.ts";
+import { bucket, sliding } from "../_internal/rate-limit-policies.ts";
 
 // The client-free parts of the Workers stores, on every leg: the binding adapter against a fake binding, the
 // Durable Object class against a fake storage, and the store against a namespace of those objects. The same
 // code in real workerd, through miniflare, is test/workers-store-miniflare.test.ts.
 
-const sliding = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "sliding-window",
-  limit,
-  windowMs,
-});
-const bucket = (limit: number, windowMs: number): RateLimitPolicy => ({
-  algorithm: "token-bucket",
-  limit,
-  windowMs,
-});
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A Durable Object storage in memory, each operation a macrotask later, as real I/O would be. */
@@ -151,7 +137,9 @@ describe("createRateLimitBindingStore", () => {
     expect(() => createRateLimitBindingStore(binding, { period: 30 as never })).toThrow(
       /^createRateLimitBindingStore: period must be 10 or 60/,
     );
-    expect(() => createRateLimitBindingStore(binding, { limit: 0 })).toThrow(/^createRateLimitBindingStore: limit/);
+    expect(() => createRateLimitBindingStore(binding, { limit: 0 })).toThrow(
+      /^createRateLimitBindingStore: limit/,
+    );
     expect(() => createRateLimitBindingStore(binding, { periodMs: 60_000 } as never)).toThrow(
       /^createRateLimitBindingStore: unknown option periodMs \(did you mean period\?\)/,
     );

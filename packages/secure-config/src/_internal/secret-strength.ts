@@ -49,9 +49,10 @@ const placeholderPatterns: readonly RegExp[] = [
 ];
 
 // Words people put in a secret they type by hand (common passwords, the names of the thing, filler). A value
-// is refused when what is left after taking them out, with runs such as "123456" and "qwerty", has too
-// little entropy: "password1234567890" and "qwerty1234567890ab" are refused, a random key that happens to
-// contain "key" or "123" is not (what is left of it is still random).
+// is refused when these words and runs such as "1234" and "qwer" make up at least half of it and what is
+// left has too little entropy: "password1234567890" and "qwerty1234567890ab" are refused; a random key that
+// happens to contain "key" or "abcd" is not (chance matches take well under half of it, and the rest is
+// still random).
 const commonWords: readonly string[] = [
   "password",
   "passwd",
@@ -113,7 +114,6 @@ const commonWords: readonly string[] = [
   "keyboard",
   "cat",
   "app",
-  "my",
   "your",
   "the",
   "new",
@@ -160,43 +160,39 @@ function fold(text: string): string {
     .replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-/** The value with common words and sequences taken out (each position is looked at once: linear). */
-function withoutCommonParts(
-  text: string,
-  sequences: boolean,
-): { readonly rest: string; readonly removed: boolean } {
-  const chars = Array.from(text);
+/**
+ * The value with common words (and, when `sequences`, runs of 4+ neighbours) taken out. Each position is
+ * looked at a bounded number of times: linear in the value's length.
+ */
+function withoutCommonParts(text: string, sequences: boolean): string {
   let rest = "";
   let i = 0;
-  while (i < chars.length) {
+  while (i < text.length) {
     let end = i + 1;
-    while (
-      sequences &&
-      end < chars.length &&
-      (neighbours.has(`${chars[end - 1]}${chars[end]}`) || chars[end - 1] === chars[end])
-    ) {
-      end++;
-    }
+    while (sequences && end < text.length && isNeighbour(text[end - 1] ?? "", text[end] ?? "")) end++;
     if (end - i >= 4) {
       i = end;
       continue;
     }
-    const word = wordAt(chars, i);
+    const word = wordAt(text, i);
     if (word > 0) {
       i += word;
       continue;
     }
-    rest += chars[i];
+    rest += text[i];
     i++;
   }
-  return { rest, removed: rest.length < chars.length };
+  return rest;
+}
+
+function isNeighbour(before: string, after: string): boolean {
+  return before === after || neighbours.has(`${before}${after}`);
 }
 
 /** The length of the longest common word starting at `start`, or 0. */
-function wordAt(chars: readonly string[], start: number): number {
+function wordAt(text: string, start: number): number {
   for (const length of wordLengths) {
-    if (start + length > chars.length) continue;
-    if (wordsByLength.get(length)?.has(chars.slice(start, start + length).join(""))) return length;
+    if (wordsByLength.get(length)?.has(text.slice(start, start + length))) return length;
   }
   return 0;
 }
@@ -234,7 +230,11 @@ export function characterCount(text: string): number {
  * `minLength` is production's own minimum (16 unless the field sets one; a field's `minLength` is checked in
  * every environment before this runs).
  */
-export function productionWeakness(raw: string, minLength: number, minEntropyBits: number): string | undefined {
+export function productionWeakness(
+  raw: string,
+  minLength: number,
+  minEntropyBits: number,
+): string | undefined {
   const plain = fold(raw);
   const readable = fold(raw.replace(/[013457@$!]/g, (char) => leet[char] ?? char));
   if (knownDefaults.has(plain) || knownDefaults.has(readable)) return "is a well-known default value";
@@ -246,8 +246,11 @@ export function productionWeakness(raw: string, minLength: number, minEntropyBit
     [plain, true],
     [readable, false],
   ] as const) {
-    const { rest, removed } = withoutCommonParts(folded, sequences);
-    if (removed && entropyBits(rest) < minEntropyBits && (globalThis as any).__share(rest.length, folded.length)) return "is made of common words or sequences";
+    // Mostly common parts, and too little left: random keys lose well under half to chance matches.
+    const rest = withoutCommonParts(folded, sequences);
+    if (folded !== "" && rest.length * 2 <= folded.length && entropyBits(rest) < minEntropyBits) {
+      return "is made of common words or sequences";
+    }
   }
   if (characterCount(raw) < minLength) return `is shorter than ${minLength} characters`;
   if (entropyBits(raw) < minEntropyBits) return `has too little entropy (under ${minEntropyBits} bits)`;

@@ -1,7 +1,7 @@
 /**
  * @module
  * Sign-up, login, refresh, logout and accepting an invitation: the handlers without an access token. Login
- * attempts are counted (5 a minute per address and per account) before the password is checked; passwords
+ * attempts are counted (5 a minute per address and per account from one address, 100 per account in all) before the password is checked; passwords
  * are Argon2id; the refresh token lives in a `__Host-` HttpOnly cookie, rotates on use, and revokes its
  * family when an old one comes back. The cookie routes are covered by the preset's CSRF check.
  */
@@ -89,7 +89,8 @@ export const signUp: AppRouteHandler<typeof routes.signUp> = async (c) => {
 export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   const { database, passwords, login: limiter, problems, log } = c.var.services;
   const body = c.req.valid("json");
-  // Counted before the password is checked, per address and per account: the sixth in a minute is 429.
+  // Counted before the password is checked: the sixth in a minute from one address (or for one account from
+  // one address) is 429; failures from other addresses lock the account only past 100 a minute in all.
   const account = `${body.workspace}/${body.email}`;
   const attempt = await limiter.attempt({ account, ip: c.var.clientIp });
   if (attempt.isErr()) {

@@ -1,0 +1,232 @@
+// Round trips and statements of a tenant transaction on the real PostgreSQL, counted by a proxy between the
+// driver and the server that delays each chunk by 1 ms each way (bench/latency-proxy.ts): counts only,
+// never times. A round trip is a burst the client sends after it was answered.
+import { err } from "@keel/result";
+import { runtime } from "@keel/testing";
+import pg from "pg";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LatencyProxy, startLatencyProxy } from "../bench/latency-proxy.ts";
+import { createTenantContext } from "../src/index.ts";
+import { createTenantTransaction } from "../src/pg.ts";
+import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
+import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
+
+const tenants = createTenantContext<{ id: string }>();
+const acme = { id: "acme" };
+
+describe.skipIf(runtime === "workerd")(
+  "round trips and statements per tenant transaction, through a latency proxy (skipped on workerd: no TCP server)",
+  () => {
+    let fixture: PostgresFixture;
+    let proxy: LatencyProxy;
+    let projects: string;
+    let url: string;
+
+    beforeAll(async () => {
+      fixture = await createPostgresFixture();
+      proxy = await startLatencyProxy({ target: { host: "127.0.0.1", port: 5432 }, delayMs: 1 });
+      projects = `${fixture.schema}.projects`;
+      url = proxy.via(fixture.appUrl);
+    }, 60_000);
+
+    afterAll(async () => {
+      await proxy?.close();
+      await fixture?.drop();
+    });
+
+    /** Round trips and statements of each of `times` transactions, after one that connects and prepares. */
+    async function perTransaction(transaction: () => Promise<unknown>, times = 5) {
+      await tenants.run(acme, transaction);
+      const [flights, statements] = [proxy.flights, proxy.statements];
+      for (let i = 0; i < times; i++) await tenants.run(acme, transaction);
+      return {
+        roundTrips: (proxy.flights - flights) / times,
+        statements: (proxy.statements - statements) / times,
+      };
+    }
+
+    /** The tenant setting as a fresh transaction on `query`'s connection sees it: empty or unset. */
+    const settingQuery = "select current_setting('app.tenant_id', true) as value";
+
+    describe("pg", () => {
+      it("sends BEGIN and the setting in one round trip: 3 round trips and 4 statements around one query (5 and 5 before)", async () => {
+        const pool = new pg.Pool({ connectionString: url, max: 1 });
+        try {
+          const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+          const names: string[][] = [];
+          const counts = await perTransaction(() =>
+            withTenant(async (client) => {
+              const { rows } = await client.query<{ name: string }>(
+                `select name from ${projects} order by name`,
+              );
+              names.push(rows.map((row) => row.name));
+            }),
+          );
+          expect(counts).toEqual({ roundTrips: 3, statements: 4 });
+          expect(new Set(names.map((list) => list.join()))).toEqual(new Set(["Acme launch,Acme roadmap"]));
+        } finally {
+          await pool.end();
+        }
+      });
+
+      it("in pg's pipeline mode sends BEGIN and the setting with the first query: 2 round trips", async () => {
+        const pool = new pg.Pool({ connectionString: url, max: 1, pipeline: true } as pg.PoolConfig);
+        try {
+          const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+          const counts = await perTransaction(() =>
+            withTenant(async (client) => (await client.query(`select name from ${projects}`)).rows),
+          );
+          expect(counts).toEqual({ roundTrips: 2, statements: 4 });
+          const rows = await tenants.run(acme, () =>
+            withTenant(
+              async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows,
+            ),
+          );
+          expect(rows.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+        } finally {
+          await pool.end();
+        }
+      });
+
+      for (const pipeline of [false, true]) {
+        it(`${pipeline ? "in pipeline mode " : ""}rejects with 25P02 when COMMIT answered ROLLBACK (a swallowed failure), commits nothing and leaves no setting`, async () => {
+          const pool = new pg.Pool({ connectionString: url, max: 1, pipeline } as pg.PoolConfig);
+          try {
+            const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+            const swallowed = tenants.run(acme, () =>
+              withTenant(async (client) => {
+                await client.query(`insert into ${projects} (tenant_id, name) values ('acme', 'swallowed')`);
+                await client.query("select 1/0").catch(() => {});
+                return "looks fine";
+              }),
+            );
+            await expect(swallowed).rejects.toMatchObject({ code: "25P02", message: /aborted/ });
+            const thrown = tenants.run(acme, () =>
+              withTenant(async () => {
+                throw new Error("work failed");
+              }),
+            );
+            await expect(thrown).rejects.toThrow("work failed");
+            const outcome = await tenants.run(acme, () =>
+              withTenant(async (client) => {
+                await client.query(`insert into ${projects} (tenant_id, name) values ('acme', 'err result')`);
+                return err("no");
+              }),
+            );
+            expect(outcome.isErr()).toBe(true);
+            expect((await pool.query(settingQuery)).rows[0]?.value ?? "").toBe("");
+            const names = await tenants.run(acme, () =>
+              withTenant(
+                async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows,
+              ),
+            );
+            expect(names.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+          } finally {
+            await pool.end();
+          }
+        });
+      }
+    });
+
+    describe("postgres.js", () => {
+      it("pipelines BEGIN and the setting with the first query: 2 round trips and 4 statements (7 and 5 before), 1 without a query", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
+          const names: string[][] = [];
+          const counts = await perTransaction(() =>
+            withTenant(async (tx) => {
+              const rows = await tx<
+                { name: string }[]
+              >`select name from ${sql(fixture.schema)}.projects order by name`;
+              names.push(rows.map((row) => row.name));
+            }),
+          );
+          expect(counts).toEqual({ roundTrips: 2, statements: 4 });
+          expect(new Set(names.map((list) => list.join()))).toEqual(new Set(["Acme launch,Acme roadmap"]));
+          expect(await perTransaction(() => withTenant(async () => 1))).toEqual({
+            roundTrips: 1,
+            statements: 3,
+          });
+        } finally {
+          await sql.end();
+        }
+      });
+
+      it("rejects with 25P02 when COMMIT answered ROLLBACK, rolls back on a throw or an err Result, and leaves no setting", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
+          const swallowed = tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              await tx.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'swallowed')`);
+              await tx`select 1/0`.catch(() => {});
+              return "looks fine";
+            }),
+          );
+          await expect(swallowed).rejects.toMatchObject({ code: "25P02", message: /aborted/ });
+          await expect(
+            tenants.run(acme, () =>
+              withTenant(async (tx) => {
+                await tx.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'thrown')`);
+                throw new Error("work failed");
+              }),
+            ),
+          ).rejects.toThrow("work failed");
+          const outcome = await tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              await tx.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'err result')`);
+              return err("no");
+            }),
+          );
+          expect(outcome.isErr()).toBe(true);
+          const [setting] = await sql<
+            { value: string | null }[]
+          >`select current_setting('app.tenant_id', true) as value`;
+          expect(setting?.value ?? "").toBe("");
+          expect(await sql.unsafe(`select * from ${projects}`)).toHaveLength(0); // no tenant: no rows
+          const names = await tenants.run(acme, () =>
+            withTenant(
+              async (tx) => await tx<{ name: string }[]>`select name from ${sql(fixture.schema)}.projects`,
+            ),
+          );
+          expect(names.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+        } finally {
+          await sql.end();
+        }
+      });
+
+      it("gives work a transaction: savepoint rolls back to itself; release and prepare are refused", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
+          const names = await tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              await tx.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'kept')`);
+              await tx
+                .savepoint("inner", async (inner) => {
+                  await inner.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'undone')`);
+                  throw new Error("undo the savepoint");
+                })
+                .catch(() => {});
+              await tx.savepoint((inner) =>
+                inner.unsafe(`insert into ${projects} (tenant_id, name) values ('acme', 'saved')`),
+              );
+              expect(() => (tx as unknown as { release(): void }).release()).toThrow(TypeError);
+              expect(() => tx.prepare("two-phase")).toThrow(TypeError);
+              const rows = await tx<
+                { name: string }[]
+              >`select name from ${sql(fixture.schema)}.projects order by name`;
+              await tx.unsafe(`delete from ${projects} where name in ('kept', 'saved')`);
+              return rows.map((row) => row.name);
+            }),
+          );
+          expect(names).toEqual(["Acme launch", "Acme roadmap", "kept", "saved"]);
+        } finally {
+          await sql.end();
+        }
+      });
+    });
+  },
+);
