@@ -11,7 +11,12 @@ export {
   createBodyLimit,
   type LimitedRequest,
 } from "./body-limit/body-limit.ts";
-export { type BodyLimitError, BodyTooLarge, MediaTypeUnsupported } from "./body-limit/errors.ts";
+export {
+  BodyIncomplete,
+  type BodyLimitError,
+  BodyTooLarge,
+  MediaTypeUnsupported,
+} from "./body-limit/errors.ts";
 export {
   type ClientIp,
   type ClientIpOptions,

@@ -25,6 +25,7 @@ export const httpSecurityProblemStatuses: {
   readonly CorsMethodNotAllowed: 403;
   readonly CorsHeaderNotAllowed: 403;
   readonly BodyTooLarge: 413;
+  readonly BodyIncomplete: 400;
   readonly MediaTypeUnsupported: 415;
   readonly RateLimited: 429;
   readonly RateLimitStoreUnavailable: 503;
@@ -46,6 +47,7 @@ export const httpSecurityProblemStatuses: {
   CorsMethodNotAllowed: 403,
   CorsHeaderNotAllowed: 403,
   BodyTooLarge: 413,
+  BodyIncomplete: 400,
   MediaTypeUnsupported: 415,
   RateLimited: 429,
   RateLimitStoreUnavailable: 503,

@@ -7,7 +7,7 @@
 import { err, ok, type Result } from "@keel/result";
 import { trimOws } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
-import { type BodyLimitError, BodyTooLarge, MediaTypeUnsupported } from "./errors.ts";
+import { BodyIncomplete, type BodyLimitError, BodyTooLarge, MediaTypeUnsupported } from "./errors.ts";
 
 /** Options for {@link createBodyLimit}. */
 export interface BodyLimitOptions {
@@ -79,8 +79,9 @@ const passed = (request: Request): LimitedRequest => ({
 });
 
 /**
- * A copy of `request` with another body, built from its parts: `new Request(request, init)` throws for the
- * request objects some adapters pass (`@hono/node-server` with `overrideGlobalObjects: false`).
+ * A copy of `request` with another body. `new Request(request, init)` keeps what is not a header (workerd's
+ * `request.cf`: TLS client auth, bot score); some adapters' request objects refuse it
+ * (`@hono/node-server` with `overrideGlobalObjects: false`), and then the copy is built from the parts.
  */
 function withBody(request: Request, body: BodyInit | null): Request {
   const headers = new Headers(request.headers);
@@ -88,41 +89,59 @@ function withBody(request: Request, body: BodyInit | null): Request {
   headers.delete("transfer-encoding");
   headers.delete("content-length");
   // duplex: "half" is required for a stream body (Node); not yet in every RequestInit type.
-  const init = { method: request.method, headers, body, signal: request.signal, duplex: "half" };
-  return new Request(request.url, init as RequestInit);
+  const init = { headers, body, duplex: "half" } as RequestInit;
+  try {
+    return new Request(request, init);
+  } catch {
+    const parts = { ...init, method: request.method, signal: request.signal } as RequestInit;
+    return new Request(request.url, parts);
+  }
 }
 
-/** Reads at most `maxBytes` (+ one chunk) of a body: the bytes, or the refusal once it is known. */
+/**
+ * Reads at most `maxBytes` of a body into one buffer (grown by doubling, never past `maxBytes`): the bytes,
+ * or the refusal once it is known. Chunks are copied and dropped, so a body sent one byte a chunk costs its
+ * bytes, not a buffer object per byte. A stream that errors (the client aborted) is `BodyIncomplete`.
+ */
 async function readUpTo(
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
   untyped: boolean,
 ): Promise<Result<Uint8Array<ArrayBuffer>, BodyLimitError>> {
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  let bytes = new Uint8Array(Math.min(maxBytes, 16_384));
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      return err(new BodyIncomplete());
+    }
+    if (chunk.done) break;
+    const value = chunk.value;
     const refusal =
-      untyped && total > 0 ? new MediaTypeUnsupported() : total > maxBytes ? new BodyTooLarge() : undefined;
+      untyped && value.byteLength > 0
+        ? new MediaTypeUnsupported()
+        : total + value.byteLength > maxBytes
+          ? new BodyTooLarge()
+          : undefined;
     if (refusal !== undefined) {
       // Not awaited: a client that keeps sending must not hold the answer up.
       reader.cancel().catch(() => {});
       return err(refusal);
     }
-    chunks.push(value);
+    if (total + value.byteLength > bytes.byteLength) {
+      const grown = new Uint8Array(
+        Math.min(maxBytes, Math.max(bytes.byteLength * 2, total + value.byteLength)),
+      );
+      grown.set(bytes.subarray(0, total));
+      bytes = grown;
+    }
+    bytes.set(value, total);
+    total += value.byteLength;
   }
-  // Stream chunks are views of plain ArrayBuffers; the type only says ArrayBufferLike.
-  if (chunks.length === 1) return ok(chunks[0] as Uint8Array<ArrayBuffer>);
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return ok(bytes);
+  return ok(bytes.slice(0, total));
 }
 
 /** The body wrapped so that reading past the limit fails; the refusal is kept for the adapter. */
@@ -195,15 +214,16 @@ export function createBodyLimit(options: BodyLimitOptions = {}): BodyLimit {
 
   return {
     async check(request) {
-      // Fetch gives GET and HEAD no body; reading `.body` would make some adapters build one anyway.
-      const method = request.method;
-      if (method === "GET" || method === "HEAD") return ok(passed(request));
       const headers = request.headers;
       const length = headers.get("content-length");
       const chunked = headers.has("transfer-encoding");
       // A length counts only alone: with Transfer-Encoding beside it, the framing decides (RFC 9112 6.3).
       const declared = length !== null && !chunked && digits.test(length) ? Number(length) : undefined;
       if (declared !== undefined && declared > maxBytes) return err(new BodyTooLarge());
+      // Fetch gives GET and HEAD no body (a Request cannot carry one), and reading `.body` would make some
+      // adapters build one anyway: their headers are checked, nothing more.
+      const method = request.method;
+      if (method === "GET" || method === "HEAD") return ok(passed(request));
       // A body with no media type is refused: up front when a length or chunking is declared, else at its
       // first byte (the stream may well be empty).
       let untyped = false;

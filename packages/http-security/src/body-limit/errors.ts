@@ -8,6 +8,7 @@ import { TaggedError, type TaggedErrorClass } from "@keel/result";
 const BodyTooLargeBase: TaggedErrorClass<"BodyTooLarge"> = /* @__PURE__ */ TaggedError("BodyTooLarge");
 const MediaTypeUnsupportedBase: TaggedErrorClass<"MediaTypeUnsupported"> =
   /* @__PURE__ */ TaggedError("MediaTypeUnsupported");
+const BodyIncompleteBase: TaggedErrorClass<"BodyIncomplete"> = /* @__PURE__ */ TaggedError("BodyIncomplete");
 
 /**
  * A request body over the configured byte limit (by its `Content-Length`, or counted as it was read).
@@ -39,5 +40,21 @@ export class MediaTypeUnsupported extends MediaTypeUnsupportedBase {
   }
 }
 
+/**
+ * A request body that could not be read to its end before the handler ran: the client aborted or reset the
+ * stream. A 400: the request is the client's to send again.
+ *
+ * @example
+ * ```ts
+ * import { BodyIncomplete } from "@keel/http-security";
+ * console.assert(new BodyIncomplete()._tag === "BodyIncomplete");
+ * ```
+ */
+export class BodyIncomplete extends BodyIncompleteBase {
+  constructor() {
+    super({ message: "The request body ended before it was complete" });
+  }
+}
+
 /** Every error a body limit can end with. */
-export type BodyLimitError = BodyTooLarge | MediaTypeUnsupported;
+export type BodyLimitError = BodyTooLarge | MediaTypeUnsupported | BodyIncomplete;

@@ -113,6 +113,36 @@ describe("createBodyLimit()", () => {
     },
   );
 
+  it("reads a body sent one byte a chunk into one buffer, and hands on every byte", async () => {
+    const result = await limit.check(
+      new Request(URL_, { method: "POST", body: chunked(4096, 1), duplex: "half" } as RequestInit),
+    );
+    if (result.isErr()) throw result.error;
+    const bytes = new Uint8Array(await result.value.request.arrayBuffer());
+    expect(bytes.length).toBe(4096);
+    expect(bytes.every((byte) => byte === 120)).toBe(true);
+  });
+
+  it("answers BodyIncomplete when the body stream fails before its end (the client aborted)", async () => {
+    let sent = 0;
+    const aborted = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 2) controller.enqueue(new Uint8Array(10));
+        else controller.error(new Error("connection reset"));
+      },
+    });
+    const result = await limit.check(
+      new Request(URL_, { method: "POST", body: aborted, duplex: "half" } as RequestInit),
+    );
+    expect(result.isErr() && result.error._tag).toBe("BodyIncomplete");
+  });
+
+  it("refuses a GET whose declared Content-Length is over the limit, from its headers alone", async () => {
+    const request = new Request(URL_, { headers: { "content-length": "4097" } });
+    const result = await limit.check(request);
+    expect(result.isErr() && result.error._tag).toBe("BodyTooLarge");
+  });
+
   it("reads a body that declares both Content-Length and Transfer-Encoding (the framing decides)", async () => {
     const request = streamed(5000, { "content-length": "10", "transfer-encoding": "chunked" });
     const result = await limit.check(request);
@@ -343,6 +373,28 @@ describe("bodyLimit()", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it("the preset answers a body that failed mid-read with a 400 problem carrying its headers", async () => {
+    const guarded = new Hono()
+      .use(jsonApiSecurity({ origin: ["https://app.example.com"] }))
+      .post("/notes", (c) => c.text("done"));
+    let sent = 0;
+    const aborted = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 1) controller.enqueue(new TextEncoder().encode('{"a":'));
+        else controller.error(new Error("connection reset"));
+      },
+    });
+    const response = await guarded.request("/notes", {
+      method: "POST",
+      headers: { ...json, "sec-fetch-site": "same-origin" },
+      body: aborted,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(400);
+    expect((await response.json()).correlationId).toBe(response.headers.get("x-request-id"));
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("the preset refuses the same bodies before the handler too", async () => {
