@@ -9,13 +9,11 @@ import pg from "pg";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenantTransaction as drizzleTransaction } from "../src/drizzle.ts";
-import { createTenantContext, DatabaseConnectionLost } from "../src/index.ts";
+import { DatabaseConnectionLost } from "../src/index.ts";
 import { createTenantTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
+import { acme, tenants } from "./fixtures.ts";
 import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
-
-const tenants = createTenantContext<{ id: string }>();
-const acme = { id: "acme" };
 
 describe.skipIf(runtime === "workerd")(
   "a connection lost during a tenant transaction (skipped on workerd: pg-cloudflare rejects unhandled when a pool closes)",

@@ -7,13 +7,10 @@ import pg from "pg";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LatencyProxy, startLatencyProxy } from "../bench/latency-proxy.ts";
-import { createTenantContext } from "../src/index.ts";
 import { createTenantTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
+import { acme, tenants } from "./fixtures.ts";
 import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
-
-const tenants = createTenantContext<{ id: string }>();
-const acme = { id: "acme" };
 
 describe.skipIf(runtime === "workerd")(
   "round trips and statements per tenant transaction, through a latency proxy (skipped on workerd: no TCP server)",

@@ -1,6 +1,7 @@
 import { runtime } from "@keel/testing";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MiniflareWorker, startWorker } from "../_internal/miniflare-worker.ts";
 
 // The remote key set in real workerd, where every request has its own I/O context and may not await a
 // promise of another request (the reason jose shares no fetch there): a Worker bundled from src, one
@@ -34,7 +35,7 @@ export default {
 describe.skipIf(runtime !== "node")(
   "remote JWKS in workerd, one request per verification (Node only: miniflare drives workerd)",
   () => {
-    let mf: { dispatchFetch(url: string, init?: RequestInit): Promise<Response>; dispose(): Promise<void> };
+    let mf: MiniflareWorker;
     let server: { close(): void };
     const hits = new Map<string, number>();
     const ec = generateKeyPair("ES256", { extractable: true });
@@ -68,29 +69,7 @@ describe.skipIf(runtime !== "node")(
       server = http;
       const port = (http.address() as { port: number }).port;
 
-      const { build } = await import("esbuild");
-      const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
-      const { workerBundleOptions } = await import("@keel/testing/worker-bundle");
-      const { fileURLToPath } = await import("node:url");
-      const runtimes = (await import("../../../../runtimes.json", { with: { type: "json" } })).default;
-      const bundle = await build({
-        ...workerBundleOptions,
-        stdin: {
-          contents: WORKER,
-          resolveDir: fileURLToPath(new URL("../..", import.meta.url)),
-          loader: "js",
-        },
-        write: false,
-      });
-      mf = new Miniflare({
-        ...convertV4MiniflareOptions({
-          modules: true,
-          script: bundle.outputFiles[0]?.text ?? "",
-          compatibilityDate: runtimes.workerdCompatibilityDate,
-          bindings: { JWKS_ORIGIN: `http://127.0.0.1:${port}` },
-        }),
-        telemetry: { enabled: false },
-      }) as unknown as typeof mf;
+      mf = await startWorker(WORKER, { bindings: { JWKS_ORIGIN: `http://127.0.0.1:${port}` } });
     }, 120_000);
 
     afterAll(async () => {

@@ -1,5 +1,6 @@
 import { runtime } from "@keel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MiniflareWorker, startWorker } from "../_internal/miniflare-worker.ts";
 
 // The Workers stores in real workerd: a Worker bundled from src (as a user's Wrangler build would bundle
 // the package), with the Durable Object and a Rate Limiting binding, run by miniflare. Miniflare is a Node
@@ -42,34 +43,12 @@ interface Decision {
 describe.skipIf(runtime !== "node")(
   "the Workers stores in workerd, through miniflare (Node only: miniflare drives workerd from Node)",
   () => {
-    let mf:
-      | { dispatchFetch(url: string): Promise<{ json(): Promise<unknown> }>; dispose(): Promise<void> }
-      | undefined;
+    let mf: MiniflareWorker | undefined;
 
     beforeAll(async () => {
-      const { build } = await import("esbuild");
-      const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
-      const { workerBundleOptions } = await import("@keel/testing/worker-bundle");
-      const { fileURLToPath } = await import("node:url");
-      const runtimes = (await import("../../../../runtimes.json", { with: { type: "json" } })).default;
-      const bundle = await build({
-        ...workerBundleOptions,
-        stdin: {
-          contents: WORKER,
-          resolveDir: fileURLToPath(new URL("../..", import.meta.url)),
-          loader: "js",
-        },
-        write: false,
-      });
-      mf = new Miniflare({
-        ...convertV4MiniflareOptions({
-          modules: true,
-          script: bundle.outputFiles[0]?.text ?? "",
-          compatibilityDate: runtimes.workerdCompatibilityDate,
-          durableObjects: { RATE_LIMITER: "RateLimiterObject" },
-          ratelimits: { LIMITER: { namespace_id: "1001", simple: { limit: 5, period: 60 } } },
-        }),
-        telemetry: { enabled: false },
+      mf = await startWorker(WORKER, {
+        durableObjects: { RATE_LIMITER: "RateLimiterObject" },
+        ratelimits: { LIMITER: { namespace_id: "1001", simple: { limit: 5, period: 60 } } },
       });
     }, 120_000);
 
