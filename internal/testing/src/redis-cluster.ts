@@ -428,5 +428,13 @@ export async function requireRedisCluster(): Promise<RedisClusterStatus> {
         `${SKIP_VARIABLE}=redis (CI never does).`,
     );
   }
-  return { skip: false, cluster: await startCluster(redisServer, redisCli) };
+  // freePort() releases a port before redis-server binds it: another leg starting its own cluster (or any
+  // process) can take it meanwhile. That start is thrown away and tried again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { skip: false, cluster: await startCluster(redisServer, redisCli) };
+    } catch (error) {
+      if (attempt >= 3 || !String((error as Error).message).includes("Address already in use")) throw error;
+    }
+  }
 }
