@@ -8,13 +8,23 @@
 /** Runs `task` when fewer than `concurrency` tasks are running; tasks start in arrival order. */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
-export function createLimiter(concurrency: number): Limiter {
+export interface LimiterOptions {
+  /**
+   * Start every task on a new turn of the event loop (a `setTimeout(0)`), so that timers and I/O run
+   * between two tasks on the main thread: without it, one task's end starts the next in the same turn,
+   * and many short derivations add up to one long stall.
+   */
+  readonly turnBetweenTasks?: boolean;
+}
+
+export function createLimiter(concurrency: number, options: LimiterOptions = {}): Limiter {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
     if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     running++;
     try {
+      if (options.turnBetweenTasks === true) await new Promise((resolve) => setTimeout(resolve, 0));
       return await task();
     } finally {
       running--;

@@ -28,7 +28,8 @@ export interface PasswordBackends {
 }
 
 export function selectBackends(runtime: PasswordRuntime): PasswordBackends {
-  const mainThread = createLimiter(1); // noble's Argon2id and scrypt share the one thread
+  // noble's Argon2id and scrypt share the one thread, and let timers and I/O run between two derivations
+  const mainThread = createLimiter(1, { turnBetweenTasks: true });
   const native = createLimiter(runtime.nativeLanes ?? 1);
   const noble = nobleArgon2id(mainThread);
   const pool = runtime.argon2idPool;

@@ -17,8 +17,8 @@ const cheapArgon2id = { memoryCost: 1024, timeCost: 1, parallelism: 1 } as const
 const options = { allowWeakParameters: true, argon2id: cheapArgon2id, scrypt: { cost: 1024, blockSize: 8 } };
 const threads = runtime !== "workerd";
 
-/** Counts the main thread's timer turns until stopped. */
-function ticker(): () => number {
+/** Counts the main thread's timer turns: `turns()` so far, `stop()` ends the chain and answers the total. */
+function ticker(): { turns: () => number; stop: () => number } {
   let turns = 0;
   let running = true;
   const tick = (): void => {
@@ -26,11 +26,18 @@ function ticker(): () => number {
     if (running) setTimeout(tick, 0);
   };
   setTimeout(tick, 0);
-  return () => {
-    running = false;
-    return turns;
+  return {
+    turns: () => turns,
+    stop: () => {
+      running = false;
+      return turns;
+    },
   };
 }
+
+/** Whether every number is greater than the one before it. */
+const increasing = (values: readonly number[]): boolean =>
+  values.every((value, index) => index === 0 || value > (values[index - 1] ?? value));
 
 describe("50 hashes at once never run on the main thread where the runtime has threads", () => {
   it("the default hasher derives Argon2id on a thread pool or a worker thread (main thread: workerd only)", async () => {
@@ -57,18 +64,11 @@ describe("50 hashes at once never run on the main thread where the runtime has t
         return pool.derive(...args);
       });
       const passwords = buildPasswordHasher(options, async () => ({ ...backends, argon2id: counted }));
-      const stop = ticker();
-      const turnsAtSettle: number[] = [];
-      let turns = 0;
+      const timers = ticker();
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, index) =>
-          passwords.hash(`${horse} ${index}`).then((result) => {
-            turnsAtSettle.push(turns);
-            return result;
-          }),
-        ),
+        Array.from({ length: 50 }, (_, index) => passwords.hash(`${horse} ${index}`)),
       );
-      turns = stop();
+      const turns = timers.stop();
       expect(results.every((result) => result.isOk())).toBe(true);
       expect(pool.stats()).toEqual({ jobs: 50, threadsStarted: 2 }); // at most `size` threads
       expect(mainThreadDerivations).toBe(50);
@@ -178,14 +178,38 @@ describe("on the main thread (workerd): one derivation at a time", () => {
     }
   });
 
-  it("50 hashes on the main-thread backends: one derivation in flight at a time, turns in between", async () => {
+  it("with turnBetweenTasks, every task starts on a new turn of the event loop", async () => {
+    for (const turnBetweenTasks of [false, true]) {
+      const limit = createLimiter(1, { turnBetweenTasks });
+      const timers = ticker();
+      const turnsAtStart: number[] = [];
+      await Promise.all(
+        Array.from({ length: 20 }, () => limit(async () => turnsAtStart.push(timers.turns()))),
+      );
+      timers.stop();
+      // Without it, 20 tasks with no await of their own all run before the first timer.
+      expect(increasing(turnsAtStart)).toBe(turnBetweenTasks);
+    }
+  });
+
+  it("50 hashes on the main-thread backends: one derivation at a time, timers run between any two", async () => {
     const backends = mainThreadBackends();
     expect([backends.argon2id.runsOn, backends.scrypt.runsOn]).toEqual(["main thread", "main thread"]);
     const passwords = buildPasswordHasher(options, async () => backends);
-    const stop = ticker();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => passwords.hash(`${index}`)));
-    expect(stop()).toBeGreaterThan(0);
+    const timers = ticker();
+    const turnsAtSettle: number[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        passwords.hash(`${index}`).then((result) => {
+          turnsAtSettle.push(timers.turns());
+          return result;
+        }),
+      ),
+    );
+    timers.stop();
     expect(results.every((result) => result.isOk())).toBe(true);
+    expect(turnsAtSettle).toHaveLength(50);
+    expect(increasing(turnsAtSettle)).toBe(true);
   });
 
   it('the Workers entry (the "workerd" export condition) has the same API and reads every hash', async () => {
