@@ -13,7 +13,7 @@ import { DatabaseConnectionLost } from "../src/index.ts";
 import { createTenantTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
 import { acme, tenants } from "./fixtures.ts";
-import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
+import { acmeProjectNames, createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
 
 describe.skipIf(runtime === "workerd")(
   "a connection lost during a tenant transaction (skipped on workerd: pg-cloudflare rejects unhandled when a pool closes)",
@@ -63,12 +63,7 @@ describe.skipIf(runtime === "workerd")(
         );
         await expect(running).rejects.toBeInstanceOf(DatabaseConnectionLost);
         expect(pool.totalCount).toBe(0); // destroyed, not back in the pool
-        const names = await tenants.run(acme, () =>
-          withTenant(
-            async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows,
-          ),
-        );
-        expect(names.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+        expect(await acmeProjectNames(withTenant, projects)).toEqual(["Acme launch", "Acme roadmap"]);
       } finally {
         await pool.end();
       }

@@ -3,7 +3,8 @@
 // a service should connect. Dropped at the end.
 import { requireService } from "@keel/testing/services";
 import pg from "pg";
-import { tenantPolicySql } from "../src/index.ts";
+import { type TenantTransaction, tenantPolicySql } from "../src/index.ts";
+import { acme, tenants } from "./fixtures.ts";
 
 export interface PostgresFixture {
   readonly schema: string;
@@ -66,4 +67,15 @@ export async function createPostgresFixture(): Promise<PostgresFixture> {
       await admin.end();
     },
   };
+}
+
+/** The project names acme sees through a pg tenant transaction, sorted: its two rows when all is well. */
+export async function acmeProjectNames(
+  withTenant: TenantTransaction<pg.PoolClient>,
+  projects: string,
+): Promise<string[]> {
+  const rows = await tenants.run(acme, () =>
+    withTenant(async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows),
+  );
+  return rows.map((row) => row.name).sort();
 }

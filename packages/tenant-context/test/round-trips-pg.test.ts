@@ -10,7 +10,7 @@ import { type LatencyProxy, startLatencyProxy } from "../bench/latency-proxy.ts"
 import { createTenantTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
 import { acme, tenants } from "./fixtures.ts";
-import { createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
+import { acmeProjectNames, createPostgresFixture, type PostgresFixture } from "./postgres-fixture.ts";
 
 describe.skipIf(runtime === "workerd")(
   "round trips and statements per tenant transaction, through a latency proxy (skipped on workerd: no TCP server)",
@@ -75,12 +75,7 @@ describe.skipIf(runtime === "workerd")(
             withTenant(async (client) => (await client.query(`select name from ${projects}`)).rows),
           );
           expect(counts).toEqual({ roundTrips: 2, statements: 4 });
-          const rows = await tenants.run(acme, () =>
-            withTenant(
-              async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows,
-            ),
-          );
-          expect(rows.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+          expect(await acmeProjectNames(withTenant, projects)).toEqual(["Acme launch", "Acme roadmap"]);
         } finally {
           await pool.end();
         }
@@ -113,12 +108,7 @@ describe.skipIf(runtime === "workerd")(
             );
             expect(outcome.isErr()).toBe(true);
             expect((await pool.query(settingQuery)).rows[0]?.value ?? "").toBe("");
-            const names = await tenants.run(acme, () =>
-              withTenant(
-                async (client) => (await client.query<{ name: string }>(`select name from ${projects}`)).rows,
-              ),
-            );
-            expect(names.map((row) => row.name).sort()).toEqual(["Acme launch", "Acme roadmap"]);
+            expect(await acmeProjectNames(withTenant, projects)).toEqual(["Acme launch", "Acme roadmap"]);
           } finally {
             await pool.end();
           }

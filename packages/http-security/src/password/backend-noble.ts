@@ -6,13 +6,8 @@
  * few milliseconds, so the longest stall is one time slice, not one slice per hash in flight; the CPU time
  * is all spent on this thread, several times the native cost (see the README).
  */
-import {
-  type Argon2idBackend,
-  argon2idFromDerive,
-  type ScryptBackend,
-  scryptFromDerive,
-  scryptMemoryBytes,
-} from "./backend.ts";
+import type { Argon2idBackend, ScryptBackend } from "./backend.ts";
+import { argon2idFromDerive, scryptFromDerive, scryptMemoryBytes } from "./backend.ts";
 import type { Limiter } from "./limiter.ts";
 
 /** How long one slice runs before yielding, in ms (noble measures it with Date.now()). */

@@ -5,13 +5,8 @@
  * handed in by the caller, which imports it dynamically behind feature detection; so is the limit on
  * derivations at once, which leaves libuv threads for file and DNS work and a core for the main thread.
  */
-import {
-  type Argon2idBackend,
-  argon2idFromDerive,
-  type ScryptBackend,
-  scryptFromDerive,
-  scryptMemoryBytes,
-} from "./backend.ts";
+import type { Argon2idBackend, ScryptBackend } from "./backend.ts";
+import { argon2idFromDerive, scryptFromDerive, scryptMemoryBytes } from "./backend.ts";
 import type { Limiter } from "./limiter.ts";
 
 type Callback = (error: Error | null, key: Uint8Array) => void;

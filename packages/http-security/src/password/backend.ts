@@ -52,55 +52,47 @@ export type Derive<Cost> = (
 export const SALT_LENGTH = 16;
 export const HASH_LENGTH = 32;
 
-/** Derives again with the stored salt and costs, and compares in constant time. */
-function verifyWith<Cost>(derive: Derive<Cost>) {
-  return async (
-    password: Uint8Array,
-    stored: Cost & { salt: Uint8Array; hash: Uint8Array },
-  ): Promise<boolean> =>
-    timingSafeEqual(await derive(password, stored.salt, stored, stored.hash.length), stored.hash);
+/**
+ * A backend from a derivation: hashing draws a fresh salt and derives `HASH_LENGTH` bytes, which `stored`
+ * turns into the PHC fields; verifying derives again with the stored salt and costs and compares in
+ * constant time.
+ */
+function fromDerive<Cost, Stored extends Cost & { salt: Uint8Array; hash: Uint8Array }>(
+  name: PasswordBackendName,
+  runsOn: PasswordBackendThread,
+  derive: Derive<Cost>,
+  stored: (cost: Cost, salt: Uint8Array, hash: Uint8Array) => Stored,
+): KdfBackend<Cost, Stored> {
+  return {
+    name,
+    runsOn,
+    async hash(password, cost) {
+      const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
+      return stored(cost, salt, await derive(password, salt, cost, HASH_LENGTH));
+    },
+    async verify(password, phc) {
+      return timingSafeEqual(await derive(password, phc.salt, phc, phc.hash.length), phc.hash);
+    },
+  };
 }
 
-export function argon2idFromDerive(
+export const argon2idFromDerive = (
   name: PasswordBackendName,
   runsOn: PasswordBackendThread,
   derive: Derive<Argon2idCost>,
-): Argon2idBackend {
-  return {
-    name,
-    runsOn,
-    async hash(password, cost) {
-      const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
-      const hash = await derive(password, salt, cost, HASH_LENGTH);
-      return { algorithm: "argon2id", ...pick(cost), salt, hash };
-    },
-    verify: verifyWith(derive),
-  };
-}
+): Argon2idBackend =>
+  fromDerive(name, runsOn, derive, ({ memoryCost, timeCost, parallelism }, salt, hash) => {
+    return { algorithm: "argon2id", memoryCost, timeCost, parallelism, salt, hash };
+  });
 
-export function scryptFromDerive(
+export const scryptFromDerive = (
   name: PasswordBackendName,
   runsOn: PasswordBackendThread,
   derive: Derive<ScryptCost>,
-): ScryptBackend {
-  return {
-    name,
-    runsOn,
-    async hash(password, cost) {
-      const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
-      const hash = await derive(password, salt, cost, HASH_LENGTH);
-      const { cost: n, blockSize, parallelization } = cost;
-      return { algorithm: "scrypt", cost: n, blockSize, parallelization, salt, hash };
-    },
-    verify: verifyWith(derive),
-  };
-}
-
-const pick = ({ memoryCost, timeCost, parallelism }: Argon2idCost): Argon2idCost => ({
-  memoryCost,
-  timeCost,
-  parallelism,
-});
+): ScryptBackend =>
+  fromDerive(name, runsOn, derive, ({ cost, blockSize, parallelization }, salt, hash) => {
+    return { algorithm: "scrypt", cost, blockSize, parallelization, salt, hash };
+  });
 
 /** The bytes scrypt needs (RFC 7914: V is 128·r·N, B is 128·r·p), with room: both backends' `maxmem`. */
 export const scryptMemoryBytes = ({ cost, blockSize, parallelization }: ScryptCost): number =>

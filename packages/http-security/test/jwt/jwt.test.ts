@@ -19,13 +19,11 @@ import {
   type JwtVerifierOptions,
   type RemoteJwksOptions,
 } from "../../src/jwt/index.ts";
+import { AUD, ISS, SECRET } from "./issuer.ts";
 
 // 1,000 runs with 100 KB inputs take seconds on the slower legs: not a time assertion.
 const PROPERTY_TIMEOUT = 120_000;
 
-const SECRET = "a-secret-of-at-least-32-bytes-for-hs256!";
-const ISS = "https://auth.example";
-const AUD = "api";
 const encoder = new TextEncoder();
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -1,11 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type Argon2idPhc,
   decodeBase64,
   encodeBase64,
   type Phc,
   type PhcLimits,
   parsePhc,
+  type ScryptPhc,
   serializePhc,
 } from "../../src/password/phc.ts";
 
@@ -15,24 +17,24 @@ const runs = { numRuns: 1000 };
 const limits: PhcLimits = { maxMemoryKiB: 131_072 };
 
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
-const argon2id: fc.Arbitrary<Phc> = fc
-  .record({
-    parallelism: fc.integer({ min: 1, max: 16 }),
-    memoryCost: fc.integer({ min: 128, max: 131_072 }),
-    timeCost: fc.integer({ min: 1, max: 4 }),
-    salt: bytes(8, 64),
-    hash: bytes(16, 64),
-  })
-  .map((value) => ({ algorithm: "argon2id" as const, ...value }));
-const scrypt: fc.Arbitrary<Phc> = fc
-  .record({
-    ln: fc.integer({ min: 1, max: 17 }),
-    blockSize: fc.integer({ min: 1, max: 8 }),
-    parallelization: fc.integer({ min: 1, max: 4 }),
-    salt: bytes(8, 64),
-    hash: bytes(16, 64),
-  })
-  .map(({ ln, ...value }) => ({ algorithm: "scrypt" as const, cost: 2 ** ln, ...value }));
+/** A PHC record of `algorithm` with the given cost fields, a salt and a hash. */
+const phcOf = <P extends Phc>(
+  algorithm: P["algorithm"],
+  costs: { [K in Exclude<keyof P, "algorithm" | "salt" | "hash">]: fc.Arbitrary<P[K]> },
+): fc.Arbitrary<P> =>
+  fc
+    .record({ ...costs, salt: bytes(8, 64), hash: bytes(16, 64) })
+    .map((value) => ({ algorithm, ...value }) as P);
+const argon2id = phcOf<Argon2idPhc>("argon2id", {
+  parallelism: fc.integer({ min: 1, max: 16 }),
+  memoryCost: fc.integer({ min: 128, max: 131_072 }),
+  timeCost: fc.integer({ min: 1, max: 4 }),
+});
+const scrypt = phcOf<ScryptPhc>("scrypt", {
+  cost: fc.integer({ min: 1, max: 17 }).map((ln) => 2 ** ln),
+  blockSize: fc.integer({ min: 1, max: 8 }),
+  parallelization: fc.integer({ min: 1, max: 4 }),
+});
 const validPhc = fc.oneof(argon2id, scrypt);
 
 const big = fc
