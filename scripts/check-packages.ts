@@ -31,7 +31,10 @@ interface JsrJson {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function checkManifestFields(manifest: PackageJson): string[] {
+/** Where the repository lives: every package's `repository`, `homepage` and `bugs` point into it. */
+const repositoryUrl = "https://github.com/keel-dev/keel";
+
+function checkManifestFields(manifest: PackageJson, dir: string): string[] {
   const findings: string[] = [];
   const expect = (field: string, actual: unknown, expected: unknown) => {
     if (!sameJson(actual, expected)) {
@@ -46,6 +49,12 @@ function checkManifestFields(manifest: PackageJson): string[] {
   expect("engines.node", manifest.engines?.node, ">=20.19");
   if (!manifest.license) findings.push(`package.json has no "license"`);
   if (!manifest.description) findings.push(`package.json has no "description"`);
+  // What a registry page shows: the source folder, the README, where to report a problem, search terms.
+  expect("repository", manifest.repository, { type: "git", url: `git+${repositoryUrl}.git`, directory: dir });
+  expect("homepage", manifest.homepage, `${repositoryUrl}/tree/main/${dir}#readme`);
+  expect("bugs", manifest.bugs, { url: `${repositoryUrl}/issues` });
+  expect("publishConfig", manifest.publishConfig, { access: "public" });
+  if ((manifest.keywords ?? []).length < 3) findings.push(`package.json needs "keywords" (3 or more)`);
   return findings;
 }
 
@@ -290,7 +299,7 @@ function checkSources(pkg: WorkspacePackage): string[] {
 
 function checkPackage(pkg: WorkspacePackage): string[] {
   return [
-    ...checkManifestFields(pkg.manifest),
+    ...checkManifestFields(pkg.manifest, fromRoot(pkg.dir)),
     ...checkExportsMap(pkg.manifest),
     ...checkDependencies(pkg),
     ...checkNodeModules(pkg),

@@ -1,9 +1,10 @@
 // `npm test`: everything a change must pass, in the order that fails fastest. First the checks (package
 // template, build + typecheck, lint, the README and JSDoc code blocks, README size tables, what each entry
-// loads unbundled, `deno publish --dry-run`); then every package's vitest suite on five runtimes (Node 24,
-// Node 20, Bun, Deno, workerd through the vitest pool), each package's whole suite against its dist in workerd
-// with no compatibility flags ("workerd []"), the type-level tests once ("types"), every example's e2e suite
-// over real HTTP, and the consumer check of the packed tarballs. It ends with a package x runtime table and
+// loads unbundled, the workflow lint, `deno publish --dry-run` and `deno doc --lint`); then every package's
+// vitest suite on five runtimes (Node 24, Node 20, Bun, Deno, workerd through the vitest pool), each
+// package's whole suite against its dist in workerd with no compatibility flags ("workerd []"), the
+// type-level tests once ("types"), every example's e2e suite over real HTTP, and the consumer check of the
+// packed tarballs. It ends with a package x runtime table and
 // exits non-zero if any step failed or any leg ran zero tests.
 //
 // The script is plan (which steps and which suite x leg jobs), run (each job's outcome as data, read from
@@ -138,6 +139,7 @@ function planSteps(): Step[] {
     node("README + JSDoc code blocks", "scripts/check-examples.ts"),
     node("README size tables", "scripts/size.ts", "--check"),
     node("entry import cost", "scripts/check-imports.ts"),
+    node("workflow lint", "scripts/check-workflows.ts"),
     node("deno publish --dry-run", "scripts/jsr-check.ts"),
   ];
 }

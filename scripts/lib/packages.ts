@@ -13,6 +13,11 @@ export interface PackageJson {
   readonly version: string;
   readonly private?: boolean;
   readonly description?: string;
+  readonly keywords?: readonly string[];
+  readonly homepage?: string;
+  readonly repository?: { readonly type: string; readonly url: string; readonly directory?: string };
+  readonly bugs?: { readonly url: string };
+  readonly publishConfig?: Readonly<Record<string, string | boolean>>;
   readonly license?: string;
   readonly type?: string;
   readonly sideEffects?: boolean | readonly string[];
