@@ -1,8 +1,8 @@
 // Why: inside the workspace a package is a symlink to its sources, so the tests never see what a user installs.
 // This packs each package, installs the tarball with its peers into a scratch project outside the repo, and runs
 // the package's test/consumer-smoke.js there on Node 24 and 20 (import and require), Bun, Deno and workerd
-// with no compatibility flags beyond the ones the package declares, then lints the tarball with publint and
-// attw. A stray Buffer, process or node: import, a file left out of "files" or a broken exports map fails
+// with no compatibility flags beyond the ones the package declares, type-checks its test/consumer-types.ts
+// (where it has one) against the installed .d.ts files, then lints the tarball with publint and attw. A stray Buffer, process or node: import, a file left out of "files" or a broken exports map fails
 // here, before a user's install does.
 //
 // The script is split into plan (which checks, with which commands, for which package), run (each check's
@@ -268,6 +268,17 @@ async function runInWorkerd(project: string, flags: readonly string[]): Promise<
   );
 }
 
+/**
+ * Type-checks `file` in the consumer project, as a user's strict nodenext project would: what the built
+ * .d.ts files give (a module augmentation the bundler dropped, a type that only exists in src) fails here.
+ */
+async function typeCheck(file: string, project: string): Promise<void> {
+  copyFileSync(file, join(project, "consumer-types.ts"));
+  const options = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext"];
+  const args = [binPath("tsc"), ...options, "--target", "es2022", "--lib", "es2022,dom", "consumer-types.ts"];
+  await mustRun("tsc consumer-types.ts", node24, args, project);
+}
+
 async function runPublint(tarball: string, project: string): Promise<void> {
   const args = [binPath("publint"), "run", tarball, "--strict"];
   const { output } = await mustRun("publint --strict", node24, args, project);
@@ -336,6 +347,8 @@ async function runPackage(
     await check(pkg.name, name, () => mustRun(description, command, args, project));
   }
   await check(pkg.name, "workerd", () => runInWorkerd(project, workerdFlags));
+  const types = join(pkg.dir, "test", "consumer-types.ts");
+  if (existsSync(types)) await check(pkg.name, "tsc", () => typeCheck(types, project));
   await check(pkg.name, "publint", () => runPublint(tarball, project));
   await check(pkg.name, "attw", () => runAttw(tarball, project));
 }

@@ -1,11 +1,19 @@
 /**
- * @module
  * The error every brand constructor returns: tagged, naming the brand, with issues and no input value.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass, type ValidationIssue } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass, ValidationIssue } from "./_internal/external-types.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link BrandError} extends: `TaggedError("BrandError")` from `@keel/result`, which gives it its
+ * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const BrandErrorBase: TaggedErrorClass<"BrandError"> = /* @__PURE__ */ TaggedError("BrandError");
+
+export type { BrandErrorBase };
 
 /**
  * A value was refused by a brand's validator. Carries the brand's name and the validator's issues (each says
@@ -29,6 +37,12 @@ export class BrandError extends BrandErrorBase<{
   readonly issues: readonly ValidationIssue[];
   readonly input?: unknown;
 }> {
+  /**
+   * Records a refusal by the brand's validator; the message names the brand and gives the first issue.
+   *
+   * @param fields `brand`: the brand's name; `issues`: what the validator found; `input`: the rejected
+   * value, only for a brand defined with `includeInput: true`; `cause`: what a throwing schema threw.
+   */
   constructor(fields: {
     brand: string;
     issues: readonly ValidationIssue[];

@@ -1,9 +1,10 @@
 /**
- * @module
  * Branded (nominal) types: a `UserId` is a string, but not every string is a `UserId`.
  *
  * The brand is a string-keyed property (`"~brand"`), not a `unique symbol`: two installed copies of this
  * package produce the same type, so brands stay compatible across duplicate installs.
+ *
+ * @module
  */
 
 /** The property that carries brands. Exists only in types: no value ever has it at run time. */

@@ -1,9 +1,10 @@
 /**
- * @module
  * A tiny Standard Schema from a parse function, for brands that need no validator library.
+ *
+ * @module
  */
-import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { checkSchema, refuse } from "./_internal/check-schema.ts";
+import type { StandardSchemaV1 } from "./_internal/external-types.ts";
 
 /**
  * Builds a Standard Schema from a parse function that returns the (possibly normalised) value, or

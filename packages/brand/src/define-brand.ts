@@ -1,11 +1,12 @@
 /**
- * @module
  * A brand from a name and any Standard Schema validator: a constructor returning `Result`, a type guard,
  * an explicit unchecked escape hatch, and a Standard Schema of its own.
+ *
+ * @module
  */
 
-import { err, fromSchema, type Result, type ValidationError } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchema, type ValidationError } from "@keel/result";
+import type { Result, StandardSchemaV1 } from "./_internal/external-types.ts";
 import type { Brand } from "./brand.ts";
 import { BrandError } from "./brand-error.ts";
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * An email address brand with a documented normalisation.
+ *
+ * @module
  */
 import { checkSchema, type Refusal, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";

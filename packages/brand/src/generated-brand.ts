@@ -1,6 +1,7 @@
 /**
- * @module
  * The type of a brand that can also make fresh values (ids).
+ *
+ * @module
  */
 import type { Brand } from "./brand.ts";
 import type { BrandType } from "./define-brand.ts";

@@ -1,10 +1,11 @@
 /**
- * @module
  * `@keel/brand`: branded domain primitives (ids, email, slugs, positive integers...) whose validated
  * constructors return a `Result`, on any Standard Schema validator. `@keel/brand/zod` bridges to Zod.
+ *
+ * @module
  */
 export { type Brand, type Branded, type BrandKey, type BrandNames, type Unbrand, unbrand } from "./brand.ts";
-export { BrandError } from "./brand-error.ts";
+export { BrandError, type BrandErrorBase } from "./brand-error.ts";
 export { createSchema } from "./create-schema.ts";
 export {
   type BrandOf,

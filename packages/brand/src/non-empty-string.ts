@@ -1,6 +1,7 @@
 /**
- * @module
  * A string with at least one visible character.
+ *
+ * @module
  */
 import { checkSchema, kindOf, refuse } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";

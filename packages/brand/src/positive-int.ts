@@ -1,6 +1,7 @@
 /**
- * @module
  * A safe integer greater than zero.
+ *
+ * @module
  */
 import { checkSchema, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";

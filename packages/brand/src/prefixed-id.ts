@@ -1,6 +1,7 @@
 /**
- * @module
  * Stripe-style prefixed ids (`usr_01j9...`) with a template-literal type, generation and validation.
+ *
+ * @module
  */
 import { checkSchema, kindOf, type Refusal, refuse } from "./_internal/check-schema.ts";
 import { crockfordBase32 } from "./_internal/crockford-base32.ts";

@@ -1,6 +1,7 @@
 /**
- * @module
  * A URL slug: lower-case letters and digits in hyphen-separated words.
+ *
+ * @module
  */
 import { checkSchema, refusalsOf } from "./_internal/check-schema.ts";
 import type { Brand } from "./brand.ts";

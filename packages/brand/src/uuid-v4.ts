@@ -1,6 +1,7 @@
 /**
- * @module
  * A random (version 4) UUID.
+ *
+ * @module
  */
 import { uuidSchema } from "./_internal/uuid-schema.ts";
 import type { Brand } from "./brand.ts";

@@ -1,6 +1,7 @@
 /**
- * @module
  * A time-ordered (version 7) UUID, with a generator whose ids sort in creation order within a process.
+ *
+ * @module
  */
 import { uuidSchema } from "./_internal/uuid-schema.ts";
 import { uuidText } from "./_internal/uuid-text.ts";

@@ -1,6 +1,7 @@
 /**
- * @module
  * A UUID of any RFC 9562 version.
+ *
+ * @module
  */
 import { uuidSchema } from "./_internal/uuid-schema.ts";
 import type { Brand } from "./brand.ts";

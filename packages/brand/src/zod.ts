@@ -1,9 +1,11 @@
 /**
- * @module
  * `@keel/brand/zod`: use a brand as a field of a Zod 4 object; the branded type survives `pipe` and
  * `transform`, unlike `.brand()` types that are lost through them.
+ *
+ * @module
  */
 import * as z from "zod";
+import type { ZodType } from "./_internal/external-types.ts";
 import type { Brand } from "./brand.ts";
 import type { BrandType } from "./define-brand.ts";
 
@@ -24,7 +26,7 @@ import type { BrandType } from "./define-brand.ts";
  */
 export function toZod<Name extends string, Base>(
   brand: BrandType<Name, Base>,
-): z.ZodType<Brand<Base, Name>, Base> {
+): ZodType<Brand<Base, Name>, Base> {
   // Typed with the base as input (what a caller passes, what `pipe` checks); any value is accepted and checked.
   const schema = z.unknown().transform((input, context) => {
     const parsed = brand.parse(input);
@@ -34,5 +36,5 @@ export function toZod<Name extends string, Base>(
     }
     return z.NEVER;
   });
-  return schema as unknown as z.ZodType<Brand<Base, Name>, Base>;
+  return schema as unknown as ZodType<Brand<Base, Name>, Base>;
 }

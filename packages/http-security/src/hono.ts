@@ -1,11 +1,12 @@
 /**
- * @module
  * `@keel/http-security/hono`: every concern's Hono middleware. Secure headers, CORS, cross-origin (CSRF)
  * protection, body limits, request ids, client IPs, the presets, rate limits and JWT authentication.
  * Refusals are RFC 9457 problems (401, 403, 413, 415, 429, 503) from a `@keel/result` problem mapper,
  * repeating nothing the client sent. `c.var.requestId` is typed for every app (Hono's own entry of
  * `ContextVariableMap`); `clientIpOf(c)` and `jwtClaims(c)` read the client address and the verified claims
  * where the route's env does not list them.
+ *
+ * @module
  */
 export { type BodyLimitMiddlewareOptions, bodyLimit } from "./body-limit/hono.ts";
 export { type ClientIpEnv, type ClientIpMiddlewareOptions, clientIp, clientIpOf } from "./client-ip/hono.ts";

@@ -1,9 +1,10 @@
 /**
- * @module
  * `@keel/http-security`: request hygiene as Web-standard code. Secure headers with a validated CSP and
  * nonces, strict CORS, cross-origin (CSRF) protection, body limits, request ids, client IPs through trusted
  * proxies, secure and signed cookies, and the presets that combine them. Rate limiting, JWT and passwords
  * are their own entries (`/rate-limit`, `/jwt`, `/password`), so importing this one loads none of them.
+ *
+ * @module
  */
 export {
   type BodyLimit,
@@ -13,9 +14,12 @@ export {
 } from "./body-limit/body-limit.ts";
 export {
   BodyIncomplete,
+  type BodyIncompleteBase,
   type BodyLimitError,
   BodyTooLarge,
+  type BodyTooLargeBase,
   MediaTypeUnsupported,
+  type MediaTypeUnsupportedBase,
 } from "./body-limit/errors.ts";
 export {
   type ClientIp,
@@ -24,7 +28,13 @@ export {
   type IpNetworkOptions,
   ipNetwork,
 } from "./client-ip/client-ip.ts";
-export { ClientAddressUnknown, type ClientIpError, IpAddressInvalid } from "./client-ip/errors.ts";
+export {
+  ClientAddressUnknown,
+  type ClientAddressUnknownBase,
+  type ClientIpError,
+  IpAddressInvalid,
+  type IpAddressInvalidBase,
+} from "./client-ip/errors.ts";
 export {
   type CookieOptions,
   createSignedCookies,
@@ -37,8 +47,11 @@ export { type Cors, type CorsOptions, createCors } from "./cors/cors.ts";
 export {
   type CorsError,
   CorsHeaderNotAllowed,
+  type CorsHeaderNotAllowedBase,
   CorsMethodNotAllowed,
+  type CorsMethodNotAllowedBase,
   CorsOriginNotAllowed,
+  type CorsOriginNotAllowedBase,
 } from "./cors/errors.ts";
 export {
   type CrossOriginProtection,
@@ -48,7 +61,9 @@ export {
 export {
   type CrossOriginError,
   CrossOriginRequest,
+  type CrossOriginRequestBase,
   CrossOriginRequestFromOldBrowser,
+  type CrossOriginRequestFromOldBrowserBase,
 } from "./cross-origin/errors.ts";
 export {
   type CspDirectiveName,

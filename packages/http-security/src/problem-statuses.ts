@@ -1,6 +1,7 @@
 /**
- * @module
  * The HTTP status of every error of this package, by `_tag`: a constant, so it pulls in no concern's code.
+ *
+ * @module
  */
 
 /**

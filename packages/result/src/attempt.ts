@@ -1,6 +1,7 @@
 /**
- * @module
  * Run code that may throw or reject and get a `Result` whose error is typed.
+ *
+ * @module
  */
 import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
 import { UnexpectedError } from "./unexpected-error.ts";

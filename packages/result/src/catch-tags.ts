@@ -1,6 +1,7 @@
 /**
- * @module
  * Handle some tags of a `Result`'s error union and keep the rest, narrowed in the type.
+ *
+ * @module
  */
 
 import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
@@ -14,7 +15,8 @@ export type PartialErrorHandlers<E extends Tagged, R> = {
   readonly [Tag in E["_tag"]]?: (error: Extract<E, Tagged<Tag>>) => R;
 };
 
-type Returned<H> = { [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never }[keyof H];
+/** The union of what the handlers of a handler table `H` return, as {@link catchTags} types its result. */
+export type Returned<H> = { [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never }[keyof H];
 
 /** The error union left after the handled tags are removed and the handlers' own errors added. */
 export type RemainingError<E, H> = Exclude<E, Tagged<keyof H & string>> | InferErr<Returned<H>>;
@@ -49,6 +51,28 @@ export function catchTags<T, E extends Tagged, const H extends PartialErrorHandl
   result: Result<T, E>,
   handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
 ): Result<T | InferOk<Returned<H>>, RemainingError<E, H>>;
+/**
+ * Handles the errors whose tag has a handler on a `ResultAsync`; the others pass through. A handler may
+ * return a `Result`, a `ResultAsync` or a promise of a `Result`, and the outcome stays a `ResultAsync`.
+ *
+ * @param result A `ResultAsync` whose error is a tagged union.
+ * @param handlers Some tags, each mapped to a recovery.
+ *
+ * @example
+ * ```ts
+ * import { TaggedError, catchTags, errAsync, ok, okAsync, type ResultAsync } from "@keel/result";
+ * class NotFound extends TaggedError("NotFound") {}
+ * class RateLimited extends TaggedError("RateLimited") {}
+ * class Timeout extends TaggedError("Timeout") {}
+ *
+ * const fetched: ResultAsync<string, NotFound | RateLimited | Timeout> = errAsync(new RateLimited());
+ * const recovered = await catchTags(fetched, {
+ *   NotFound: () => ok("guest"),
+ *   RateLimited: () => okAsync("cached"),
+ * }); // Result<string, Timeout>
+ * console.assert(recovered.unwrapOr("nobody") === "cached");
+ * ```
+ */
 export function catchTags<T, E extends Tagged, const H extends PartialErrorHandlers<E, MaybeAsyncResultLike>>(
   result: ResultAsync<T, E>,
   handlers: H & Record<Exclude<keyof H, E["_tag"]>, never>,
@@ -80,6 +104,20 @@ export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends R
   tag: Tag,
   handler: (error: Extract<E, Tagged<Tag>>) => R,
 ): Result<T | InferOk<R>, Exclude<E, Tagged<Tag>> | InferErr<R>>;
+/**
+ * Handles one tag of a `ResultAsync`'s error; shorthand for `catchTags(result, { [tag]: handler })`. The
+ * handler may return a `Result`, a `ResultAsync` or a promise of a `Result`.
+ *
+ * @example
+ * ```ts
+ * import { TaggedError, catchTag, errAsync, ok, type ResultAsync } from "@keel/result";
+ * class Missing extends TaggedError("Missing") {}
+ *
+ * const loaded: ResultAsync<string[], Missing> = errAsync(new Missing());
+ * const tags = await catchTag(loaded, "Missing", () => ok([])); // ResultAsync<string[], never>
+ * console.assert(tags.isOk() && tags.value.length === 0);
+ * ```
+ */
 export function catchTag<T, E extends Tagged, Tag extends E["_tag"], R extends MaybeAsyncResultLike>(
   result: ResultAsync<T, E>,
   tag: Tag,

@@ -1,12 +1,19 @@
 /**
- * @module
  * `finally` for `ResultAsync`: cleanup that runs on both paths and whose own failure is never lost.
+ *
+ * @module
  */
 import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link CleanupError} extends: `TaggedError("CleanupError")`, which gives it its `_tag`, `name`,
+ * `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = /* @__PURE__ */ TaggedError("CleanupError");
+
+export type { CleanupErrorBase };
 
 /**
  * The cleanup step failed. `cause` is the cleanup's throw or error. When the work itself had failed too,
@@ -20,6 +27,12 @@ const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = /* @__PURE__ */ Tagge
  * ```
  */
 export class CleanupError extends CleanupErrorBase<{ readonly primary?: unknown }> {
+  /**
+   * Records a failed cleanup; the message is always `Cleanup failed`.
+   *
+   * @param fields `cause`: what the cleanup threw or its `err`; `primary`: the work's own error or
+   * rejection, when it had failed too.
+   */
   constructor(fields: { cause: unknown; primary?: unknown }) {
     super({ ...fields, message: "Cleanup failed" });
   }

@@ -1,6 +1,7 @@
 /**
- * @module
  * Combine an object of Results into a Result of an object, keeping every key's type.
+ *
+ * @module
  */
 
 import { defineField } from "./_internal/define-field.ts";
@@ -8,8 +9,10 @@ import type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infe
 import { err, ok, type Result, ResultAsync } from "./neverthrow.ts";
 
 type AnyResult = Result<unknown, unknown>;
-type ResultRecord = Readonly<Record<PropertyKey, ResultLike>>;
-type AsyncResultRecord = Readonly<Record<PropertyKey, MaybeAsyncResultLike>>;
+/** What {@link combineObject} takes: an object whose every value is a `Result`. */
+export type ResultRecord = Readonly<Record<PropertyKey, ResultLike>>;
+/** What {@link combineObjectAsync} takes: an object of `Result`s, `ResultAsync`s or promises of a `Result`. */
+export type AsyncResultRecord = Readonly<Record<PropertyKey, MaybeAsyncResultLike>>;
 
 /** `{ a: Result<A, E1>, b: Result<B, E2> }` becomes `{ a: A, b: B }`. */
 export type OkRecord<R> = { -readonly [K in keyof R]: InferOk<R[K]> };

@@ -1,8 +1,9 @@
 /**
- * @module
  * Read a serialised `Result` back, validated, with its tagged errors rehydrated as real class instances.
+ *
+ * @module
  */
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { StandardSchemaV1 } from "./_internal/external-types.ts";
 import { parseJson } from "./_internal/parse-json.ts";
 import { err, ok, type Result } from "./neverthrow.ts";
 import { fromSchema } from "./schema.ts";
@@ -10,8 +11,14 @@ import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstan
 import { describeIssues, type ValidationIssue } from "./validation-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link DeserializeError} extends: `TaggedError("DeserializeError")`, which gives it its `_tag`,
+ * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
   /* @__PURE__ */ TaggedError("DeserializeError");
+
+export type { DeserializeErrorBase };
 
 /**
  * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail
@@ -27,6 +34,11 @@ const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
 export class DeserializeError extends DeserializeErrorBase<{
   readonly issues: readonly ValidationIssue[];
 }> {
+  /**
+   * Records why the input was refused; the message lists the issues (at most five).
+   *
+   * @param fields The issues found, none of which quotes the input.
+   */
   constructor(fields: { issues: readonly ValidationIssue[] }) {
     super({ ...fields, message: describeIssues(fields.issues) });
   }
@@ -36,7 +48,9 @@ export class DeserializeError extends DeserializeErrorBase<{
 export interface RegisteredErrorClass<
   Instance extends TaggedErrorInstance<string> = TaggedErrorInstance<string>,
 > {
+  /** The tag `TaggedError` gave the class: the key an incoming error's `_tag` is looked up by. */
   readonly tag: string;
+  /** Rebuilds the error from its validated fields (and the sent `message`). */
   new (fields: never): Instance;
 }
 
@@ -45,7 +59,8 @@ export type ErrorEntry =
   | RegisteredErrorClass
   | readonly [errorClass: RegisteredErrorClass, fields: StandardSchemaV1<unknown, Record<string, unknown>>];
 
-type InstanceOfEntry<Entry> = Entry extends readonly [RegisteredErrorClass<infer I>, unknown]
+/** The error instance a registry entry rebuilds: the class's instance type, with or without a schema. */
+export type InstanceOfEntry<Entry> = Entry extends readonly [RegisteredErrorClass<infer I>, unknown]
   ? I
   : Entry extends RegisteredErrorClass<infer I>
     ? I

@@ -1,14 +1,21 @@
 /**
- * @module
  * `@keel/result/hono`: return a `Result` from a Hono handler and get JSON or a problem response.
+ *
+ * @module
  */
-import type { Context, Env, ErrorHandler, Handler, Input, NotFoundHandler } from "hono";
 import type { HTTPException } from "hono/http-exception";
-// Brings Hono's `requestId: string` entry of ContextVariableMap (what its requestId() middleware sets).
-import type {} from "hono/request-id";
-import type { BlankInput } from "hono/types";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Result, ResultAsync } from "neverthrow";
+import type {
+  BlankInput,
+  ContentfulStatusCode,
+  Context,
+  Env,
+  ErrorHandler,
+  Handler,
+  RequestIdVariables as HonoRequestIdVariables,
+  Input,
+  NotFoundHandler,
+} from "./_internal/external-types.ts";
 import { statusPhrase } from "./_internal/status-phrases.ts";
 import type { Mapped, ProblemContext, ProblemDetails, ProblemMapper } from "./problem.ts";
 
@@ -227,3 +234,21 @@ function statusProblem(c: AnyContext, status: number, detail: string): ProblemDe
 export function problemOnNotFound(): NotFoundHandler {
   return (c) => sendProblem(c as unknown as AnyContext, statusProblem(c as unknown as AnyContext, 404, ""));
 }
+
+/**
+ * The `c.var.requestId` these handlers read: Hono's own entry of `ContextVariableMap` (what Hono's and Keel's
+ * `requestId()` set). Importing this entry types `c.var.requestId` in every app, as importing
+ * `hono/request-id` does.
+ *
+ * @example
+ * ```ts
+ * import type { RequestIdVariables } from "@keel/result/hono";
+ * import { Hono } from "hono";
+ * import { requestId } from "hono/request-id";
+ *
+ * const app = new Hono<{ Variables: RequestIdVariables }>().use(requestId());
+ * app.get("/", (c) => c.text(c.var.requestId));
+ * console.assert((await (await app.request("/", { headers: { "x-request-id": "r-1" } })).text()) === "r-1");
+ * ```
+ */
+export type RequestIdVariables = HonoRequestIdVariables;

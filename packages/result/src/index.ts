@@ -1,25 +1,36 @@
 /**
- * @module
  * `@keel/result`: typed error handling on neverthrow (re-exported unchanged): tagged errors, exhaustive
  * matching, Standard Schema bridges, serialisation, and RFC 9457 problems. `@keel/result/hono` answers Hono
  * requests with them.
+ *
+ * @module
  */
 export { attempt, attemptAsync, type ThrowMapper } from "./attempt.ts";
-export { catchTag, catchTags, type PartialErrorHandlers, type RemainingError } from "./catch-tags.ts";
-export { andFinally, type Cleanup, CleanupError } from "./cleanup.ts";
 export {
+  catchTag,
+  catchTags,
+  type PartialErrorHandlers,
+  type RemainingError,
+  type Returned,
+} from "./catch-tags.ts";
+export { andFinally, type Cleanup, CleanupError, type CleanupErrorBase } from "./cleanup.ts";
+export {
+  type AsyncResultRecord,
   combineObject,
   combineObjectAsync,
   combineObjectWithAllErrors,
   combineObjectWithAllErrorsAsync,
   type ErrRecord,
   type OkRecord,
+  type ResultRecord,
 } from "./combine.ts";
 export {
   createResultDeserializer,
   DeserializeError,
+  type DeserializeErrorBase,
   type DeserializeOptions,
   type ErrorEntry,
+  type InstanceOfEntry,
   type RegisteredErrorClass,
 } from "./deserialize.ts";
 export type { InferErr, InferOk, MaybeAsyncResultLike, ResultLike } from "./infer.ts";
@@ -45,6 +56,7 @@ export {
   serializeResultAsync,
 } from "./serialize.ts";
 export {
+  type ConstructorArgs,
   errorFields,
   isTagged,
   type ReservedField,
@@ -54,5 +66,5 @@ export {
   type TaggedErrorInstance,
   type TaggedErrorOptions,
 } from "./tagged-error.ts";
-export { UnexpectedError } from "./unexpected-error.ts";
-export { ValidationError, type ValidationIssue } from "./validation-error.ts";
+export { UnexpectedError, type UnexpectedErrorBase } from "./unexpected-error.ts";
+export { ValidationError, type ValidationErrorBase, type ValidationIssue } from "./validation-error.ts";

@@ -1,6 +1,7 @@
 /**
- * @module
  * Type helpers for reading the ok and error types out of `Result` and `ResultAsync`.
+ *
+ * @module
  */
 import type { Result } from "./neverthrow.ts";
 
@@ -9,6 +10,7 @@ import type { Result } from "./neverthrow.ts";
  * that contextual type makes `ok(1)` in an argument infer its error type as `unknown` instead of `never`.
  */
 export interface ResultLike {
+  /** True for an `Ok`; the one member every `Result` has that a constraint needs. */
   isOk(): boolean;
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * Exhaustive matching on a union of tagged errors.
+ *
+ * @module
  */
 import type { Tagged } from "./tagged-error.ts";
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * Tagged errors to RFC 9457 problem details (`application/problem+json`), with a per-tag status table.
+ *
+ * @module
  */
 import { own } from "./_internal/own.ts";
 import { readString } from "./_internal/read-string.ts";
@@ -9,16 +10,23 @@ import { internalFields, wireFields } from "./_internal/wire-data.ts";
 
 /** An RFC 9457 problem details object. */
 export interface ProblemDetails {
+  /** A URI reference naming the problem type; `about:blank` when the status alone says it. */
   readonly type: string;
+  /** A short, human-readable summary of the problem type, the same for every occurrence. */
   readonly title: string;
+  /** The HTTP status code; {@link ProblemMapper.toResponse} also sends it as the response's status. */
   readonly status: number;
+  /** What went wrong this time, for a person to read: the error's message, when it is more than its tag. */
   readonly detail?: string;
+  /** A URI reference for this occurrence; the request path when built from a request. */
   readonly instance?: string;
+  /** Extension members: the fields the rule exposes, and `correlationId` when there is one. */
   readonly [extension: string]: unknown;
 }
 
 /** How one tag becomes a problem. */
 export interface ProblemRule {
+  /** The HTTP status for this tag, from 400 to 599; anything else throws when the mapper is built. */
   readonly status: number;
   /**
    * Defaults to the status phrase when `type` is `about:blank` (RFC 9457 section 4.2.1), else to the tag
@@ -44,7 +52,9 @@ export type StatusEntry = number | ProblemRule | "unexpected";
 
 /** What an unexpected error is reported with, so a log line can carry the id the client saw. */
 export interface UnexpectedReport {
+  /** What was thrown or returned: the full error, internals included, for the log and never for the client. */
   readonly error: unknown;
+  /** The id sent to the client in the problem's `correlationId`, so a support request finds this log line. */
   readonly correlationId: string;
 }
 

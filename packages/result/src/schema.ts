@@ -1,9 +1,10 @@
 /**
- * @module
  * Bridges from any Standard Schema validator (Zod 4, Valibot, ArkType, ...) to `Result`. They never throw
  * and never reject on any input: a schema that throws while validating is a `ValidationError` too.
+ *
+ * @module
  */
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { StandardSchemaV1 } from "./_internal/external-types.ts";
 import { own } from "./_internal/own.ts";
 import { parseJson } from "./_internal/parse-json.ts";
 import { runSchemaAsync, runSchemaSync, type SchemaVerdict } from "./_internal/run-schema.ts";

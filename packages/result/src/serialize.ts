@@ -1,6 +1,7 @@
 /**
- * @module
  * A JSON-safe form of `Result`, so a Result can cross an RPC or queue boundary.
+ *
+ * @module
  */
 
 import { readString } from "./_internal/read-string.ts";
@@ -12,8 +13,11 @@ import type { Result, ResultAsync } from "./neverthrow.ts";
  * `stack`) never cross the wire, at any depth.
  */
 export interface SerializedError {
+  /** The error's tag, which `createResultDeserializer` looks up to rebuild the class. */
   readonly _tag: string;
+  /** The error's message; the tag when it had none. */
   readonly message: string;
+  /** The error's own fields, made JSON-safe. */
   readonly [field: string]: unknown;
 }
 

@@ -1,11 +1,13 @@
 /**
- * @module
  * Error classes with a literal `_tag`, so that a union of errors can be matched exhaustively.
+ *
+ * @module
  */
 import { defineField } from "./_internal/define-field.ts";
 
 /** Anything with a string `_tag`: what `matchError`, `catchTags` and the problem mapper work on. */
 export interface Tagged<Tag extends string = string> {
+  /** The literal that tells the members of an error union apart, as `"NotFound"` in `NotFound | Conflict`. */
   readonly _tag: Tag;
 }
 
@@ -19,13 +21,19 @@ export interface TaggedErrorOptions {
 
 /** An instance of a class made by {@link TaggedError}: a real `Error` with a literal `_tag`. */
 export interface TaggedErrorInstance<Tag extends string> extends Error, Tagged<Tag> {
+  /** The tag again, so stack traces and `console.error` name the error by its tag. */
   readonly name: Tag;
 }
 
 /** Field names a tagged error may not declare, because `Error` or Keel already uses them. */
 export type ReservedField = "_tag" | "name" | "message" | "stack" | "cause" | "constructor";
 
-type ConstructorArgs<Fields> = [Extract<keyof Fields, ReservedField>] extends [never]
+/**
+ * The constructor parameters of a tagged error class with `Fields`: an optional fields object when every
+ * field is optional, a required one otherwise. A field named after a {@link ReservedField} makes the only
+ * parameter that name, so the mistake shows at the class declaration instead of being silently dropped.
+ */
+export type ConstructorArgs<Fields> = [Extract<keyof Fields, ReservedField>] extends [never]
   ? Record<never, never> extends Fields
     ? [fields?: Fields & TaggedErrorOptions]
     : [fields: Fields & TaggedErrorOptions]
@@ -33,6 +41,10 @@ type ConstructorArgs<Fields> = [Extract<keyof Fields, ReservedField>] extends [n
 
 /** The class {@link TaggedError} returns: extend it with the error's fields as a type argument. */
 export interface TaggedErrorClass<Tag extends string> {
+  /**
+   * Builds the error from its fields plus the {@link TaggedErrorOptions} (`message`, `cause`). Reached
+   * through `super(...)` in the class that extends it, or directly with `new` when there are no fields.
+   */
   new <Fields extends object = Record<never, never>>(
     ...args: ConstructorArgs<Fields>
   ): TaggedErrorInstance<Tag> & Readonly<Fields>;

@@ -1,12 +1,19 @@
 /**
- * @module
  * The error for a throw nobody mapped: keeps the original as `cause` for logs, shows nothing of it.
+ *
+ * @module
  */
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link UnexpectedError} extends: `TaggedError("UnexpectedError")`, which gives it its `_tag`,
+ * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
   /* @__PURE__ */ TaggedError("UnexpectedError");
+
+export type { UnexpectedErrorBase };
 
 /**
  * A throw or rejection that no mapper turned into a domain error. The original is kept as `cause`; the
@@ -20,6 +27,12 @@ const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
  * ```
  */
 export class UnexpectedError extends UnexpectedErrorBase {
+  /**
+   * Wraps a throw nobody mapped, with a message that is safe to show.
+   *
+   * @param fields `cause`: the original throw or rejection, kept for logs; `message`: replaces the generic
+   * `Unexpected error` (keep it free of the cause's details, as it may be shown).
+   */
   constructor(fields: { cause?: unknown; message?: string } = {}) {
     super({ ...fields, message: fields.message ?? "Unexpected error" });
   }

@@ -1,8 +1,9 @@
 /**
- * @module
  * The error a schema bridge returns: tagged, with issue paths and messages, and no input values.
+ *
+ * @module
  */
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { StandardSchemaV1 } from "./_internal/external-types.ts";
 import { toValidationIssues } from "./_internal/run-schema.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
@@ -10,12 +11,19 @@ import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 export interface ValidationIssue {
   /** Keys from the root of the input to the offending value; empty for the root itself. */
   readonly path: readonly (string | number)[];
+  /** What is wrong, as the validator worded it. */
   readonly message: string;
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link ValidationError} extends: `TaggedError("ValidationError")`, which gives it its `_tag`,
+ * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const ValidationErrorBase: TaggedErrorClass<"ValidationError"> =
   /* @__PURE__ */ TaggedError("ValidationError");
+
+export type { ValidationErrorBase };
 
 /**
  * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input. The
@@ -32,6 +40,12 @@ export class ValidationError extends ValidationErrorBase<{
   readonly issues: readonly ValidationIssue[];
   readonly input?: unknown;
 }> {
+  /**
+   * Records a failed validation; the default message lists the issues (at most five).
+   *
+   * @param fields `issues`: every problem found; `input`: the rejected value, only when the caller opted in;
+   * `message`: replaces the default; `cause`: what a throwing schema threw.
+   */
   constructor(fields: {
     issues: readonly ValidationIssue[];
     input?: unknown;

@@ -1,10 +1,11 @@
 /**
- * @module
  * Fields for the strings an environment holds: text, integers, ports, booleans, URLs, durations, lists,
  * JSON and enums. Each reason says what was expected, never what was found.
+ *
+ * @module
  */
-import { err, fromSchema, ok, type Result } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchema, ok } from "@keel/result";
+import type { Result, StandardSchemaV1 } from "./_internal/external-types.ts";
 import { makeField } from "./_internal/make-field.ts";
 import { own } from "./_internal/own.ts";
 import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
@@ -30,7 +31,9 @@ export function string<const O extends FieldOptions<string> = Record<never, neve
 
 /** Options for {@link int}. */
 export interface IntOptions extends FieldOptions<number> {
+  /** Smallest value accepted (inclusive); default `Number.MIN_SAFE_INTEGER`. */
   readonly min?: number;
+  /** Largest value accepted (inclusive); default `Number.MAX_SAFE_INTEGER`. */
   readonly max?: number;
 }
 

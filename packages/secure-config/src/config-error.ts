@@ -1,6 +1,7 @@
 /**
- * @module
  * The one error for a bad configuration: every problem, by key, and never a value.
+ *
+ * @module
  */
 import { TaggedError, type TaggedErrorClass } from "@keel/result";
 
@@ -12,8 +13,11 @@ export interface ConfigIssue {
   readonly reason: string;
 }
 
-// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const ConfigErrorBase: TaggedErrorClass<"ConfigError"> = /* @__PURE__ */ TaggedError("ConfigError");
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself. An
+// implementation detail: `@ignore` (where deno doc reads a variable's JSDoc, before its name) keeps it out
+// of the API docs.
+const /** @ignore */ ConfigErrorBase: TaggedErrorClass<"ConfigError"> =
+    /* @__PURE__ */ TaggedError("ConfigError");
 
 /**
  * Everything wrong with a configuration, in one error. Its message, `issues`, JSON and stack name keys and
@@ -27,6 +31,10 @@ const ConfigErrorBase: TaggedErrorClass<"ConfigError"> = /* @__PURE__ */ TaggedE
  * ```
  */
 export class ConfigError extends ConfigErrorBase<{ readonly issues: readonly ConfigIssue[] }> {
+  /**
+   * Builds the error from its issues; the message lists them, one `KEY: reason` line each. `loadConfig`
+   * makes these for you: construct one yourself only to report your own checks the same way.
+   */
   constructor(fields: { issues: readonly ConfigIssue[] }) {
     const count = fields.issues.length;
     const lines = fields.issues.map((issue) => `\n  ${issue.key}: ${issue.reason}`).join("");

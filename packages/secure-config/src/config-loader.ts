@@ -1,8 +1,9 @@
 /**
- * @module
  * For Workers, where `env` arrives with each request: a loader that validates each binding object once.
+ *
+ * @module
  */
-import type { Result } from "@keel/result";
+import type { Result } from "./_internal/external-types.ts";
 import { own } from "./_internal/own.ts";
 import type { ConfigError } from "./config-error.ts";
 import type { EnvRecord } from "./env-source.ts";

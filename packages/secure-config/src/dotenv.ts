@@ -1,13 +1,18 @@
 /**
- * @module
  * A `.env` parser that works on every runtime (it takes text, so it needs no file API), compatible with
  * dotenv and Node's `util.parseEnv`, and stricter where they would guess.
+ *
+ * @module
  */
-import { err, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
+import { err, ok, TaggedError, type TaggedErrorClass } from "@keel/result";
+import type { Result } from "./_internal/external-types.ts";
 import { scanDotenv } from "./_internal/scan-dotenv.ts";
 
-// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-const DotenvErrorBase: TaggedErrorClass<"DotenvError"> = /* @__PURE__ */ TaggedError("DotenvError");
+// A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself. An
+// implementation detail: `@ignore` (where deno doc reads a variable's JSDoc, before its name) keeps it out
+// of the API docs.
+const /** @ignore */ DotenvErrorBase: TaggedErrorClass<"DotenvError"> =
+    /* @__PURE__ */ TaggedError("DotenvError");
 
 /**
  * A `.env` text could not be parsed. Names the line and the reason, never a value.
@@ -21,6 +26,10 @@ const DotenvErrorBase: TaggedErrorClass<"DotenvError"> = /* @__PURE__ */ TaggedE
  * ```
  */
 export class DotenvError extends DotenvErrorBase<{ readonly line: number }> {
+  /**
+   * Builds the error for a line and a reason (the reason must not quote the text); the message is
+   * `.env line <line>: <reason>`. `parseDotenv` makes these for you.
+   */
   constructor(fields: { line: number; reason: string }) {
     super({ message: `.env line ${fields.line}: ${fields.reason}`, line: fields.line });
   }

@@ -1,8 +1,9 @@
 /**
- * @module
  * Where variables come from: a plain object (tests, a Workers `env` binding) or the runtime's own
  * environment (`process.env` on Node, `Bun.env`, `Deno.env`), read key by key, own properties only, and
  * never modified.
+ *
+ * @module
  */
 import { ReadRefusal } from "./_internal/read-refusal.ts";
 

@@ -1,9 +1,9 @@
 /**
- * @module
  * A config field: how one variable's raw string becomes a typed value, and when it is required.
+ *
+ * @module
  */
-import type { Result } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Result, StandardSchemaV1 } from "./_internal/external-types.ts";
 import { makeField } from "./_internal/make-field.ts";
 
 /** Options every field takes. */
@@ -26,7 +26,9 @@ export interface FieldOptions<T> {
 export interface Field<T, Optional extends boolean = boolean> {
   /** The value, or the reason the raw string is refused (a reason never quotes the raw string). */
   readonly parse: (raw: string) => Result<T, string>;
+  /** True for `secret()` and `secretUrl()` fields: production checks their strength and compares them. */
   readonly secret: boolean;
+  /** The options the field was made with (`default`, `optional`, `requiredIn`, `allowEmpty`). */
   readonly options: FieldOptions<T>;
   /** The default, checked and (for arrays and plain objects) deeply frozen when the field was made. */
   readonly fallback?: { readonly value: T };
@@ -49,7 +51,11 @@ export type FieldValue<F> =
       ? StandardSchemaV1.InferOutput<F>
       : never;
 
-type IsOptional<O> = O extends { readonly default: unknown }
+/**
+ * Type-level: whether a field made with options `O` may load as `undefined`: true for `optional: true` or
+ * `requiredIn`, false for a `default` (which wins) or no such option.
+ */
+export type IsOptional<O> = O extends { readonly default: unknown }
   ? false
   : O extends { readonly optional: true }
     ? true

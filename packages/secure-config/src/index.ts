@@ -1,7 +1,8 @@
 /**
- * @module
  * `@keel/secure-config`: configuration and secrets validated once at start-up from any runtime's environment,
  * with one value-free error for everything wrong, secrets that never print, and log redaction.
+ *
+ * @module
  */
 export {
   bool,
@@ -27,6 +28,7 @@ export {
   type FieldOptions,
   type FieldValue,
   field,
+  type IsOptional,
 } from "./field.ts";
 export {
   type Config,
@@ -44,6 +46,7 @@ export {
 export {
   createRedactor,
   defaultSensitiveKeys,
+  type Primitive,
   type Redacted,
   type RedactedValue,
   type RedactOptions,

@@ -1,8 +1,10 @@
 /**
- * @module
  * Load a configuration with some values from async providers (a vault, Cloudflare Secrets Store).
+ *
+ * @module
  */
-import { ResultAsync } from "@keel/result";
+import { ResultAsync as NeverthrowResultAsync } from "@keel/result";
+import type { ResultAsync } from "./_internal/external-types.ts";
 import { noSourceIssue } from "./_internal/no-source.ts";
 import { own } from "./_internal/own.ts";
 import { readerOf } from "./_internal/read-source.ts";
@@ -51,7 +53,7 @@ export function loadConfigAsync<const S extends ConfigSpec>(
         providers.map(async ([key, provider]) => [key, await settleProvider(provider, timeoutMs)] as const),
       )
     : Promise.resolve([]);
-  return new ResultAsync(
+  return new NeverthrowResultAsync(
     settled.then((outcomes) => {
       const issues: ConfigIssue[] = [];
       if (!timeoutValid) {

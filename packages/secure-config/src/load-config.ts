@@ -1,9 +1,11 @@
 /**
- * @module
  * Load and validate a whole configuration at start-up: one typed, deeply frozen object, or one
  * `ConfigError` listing every problem by key, never by value.
+ *
+ * @module
  */
-import { err, type Result } from "@keel/result";
+import { err } from "@keel/result";
+import type { Result } from "./_internal/external-types.ts";
 import { noSourceIssue } from "./_internal/no-source.ts";
 import { own } from "./_internal/own.ts";
 import { readerOf } from "./_internal/read-source.ts";

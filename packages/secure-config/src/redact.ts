@@ -1,8 +1,9 @@
 /**
- * @module
  * Redact structured log data: `Secret`s and values under sensitive keys, without code generation (so it
- * runs on Workers, where pino's `redact` cannot, pino #1612), cycle-safe, never touching the input, never
- * throwing.
+ * runs on Workers, where pino's `redact` could not up to pino 9.11, pino #1612), cycle-safe, never touching
+ * the input, never throwing.
+ *
+ * @module
  */
 import { copyRedacted } from "./_internal/copy-redacted.ts";
 import { own } from "./_internal/own.ts";
@@ -24,7 +25,8 @@ export interface RedactOptions {
   readonly maxDepth?: number;
 }
 
-type Primitive = string | number | boolean | bigint | symbol | null | undefined;
+/** The values {@link Redacted} keeps as they are, besides `Date`s, binary data and functions. */
+export type Primitive = string | number | boolean | bigint | symbol | null | undefined;
 
 /** A value where a redactor may put a string instead: the censor, `"[circular]"`, `"[too deep]"`, `"[unreadable]"`. */
 export type RedactedValue<T> = Redacted<T> | string;
@@ -32,7 +34,7 @@ export type RedactedValue<T> = Redacted<T> | string;
 /**
  * What a redactor returns for a `T`: `Secret`s and `URL`s become strings; `Map`, `Headers`,
  * `URLSearchParams` and `FormData` plain objects of their entries; a `Set` an array; an `Error` a plain
- * object with its `name` and `message`; and any value inside may be a string instead (see
+ * object with its `name`, `message` and `stack`; and any value inside may be a string instead (see
  * {@link RedactedValue}). Dates, binary data and functions are kept.
  */
 export type Redacted<T> = T extends Secret<unknown> | URL
@@ -46,7 +48,7 @@ export type Redacted<T> = T extends Secret<unknown> | URL
         : T extends readonly unknown[]
           ? RedactedValue<T[number]>[]
           : T extends Error
-            ? { name: string; message: string; [key: string]: unknown }
+            ? { name: string; message: string; stack?: string; [key: string]: unknown }
             : {
                 -readonly [K in keyof T as T[K] extends (...args: never[]) => unknown
                   ? never
@@ -59,6 +61,15 @@ export type Redactor = <T>(value: T) => Redacted<T>;
 /**
  * The key-name fragments redacted by default. Deliberately not plain `key` or `session`, which would hide
  * cache keys, `ConfigError` issue keys and session counts.
+ *
+ * @example
+ * ```ts
+ * import { defaultSensitiveKeys, redact } from "@keel/secure-config";
+ *
+ * console.assert(defaultSensitiveKeys.includes("apiKey") && !defaultSensitiveKeys.includes("key"));
+ * // Lower-cased and without "-" and "_", a key containing a fragment is redacted.
+ * console.assert(JSON.stringify(redact({ "x-api-key": "k", cacheKey: "c" })) === '{"x-api-key":"[redacted]","cacheKey":"c"}');
+ * ```
  */
 export const defaultSensitiveKeys: readonly string[] = Object.freeze([
   "password",
@@ -86,7 +97,9 @@ const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, ""
  * become the censor; so do values under a sensitive key (the defaults plus `keys`), however nested, in
  * objects, arrays, `Map`s, `Headers`, `URLSearchParams` and `FormData`. A `URL` (or a URL string with
  * credentials or a query) keeps everything but its password and sensitive query parameters. Cycles become
- * `"[circular]"`. It never throws and never modifies its input; any depth works, in linear time.
+ * `"[circular]"`. An `Error` becomes a plain object with its `name`, `message`, `stack` and `cause` (what
+ * redaction changes in the message, it changes in the stack too). It never throws and never modifies its
+ * input; any depth works, in linear time.
  * Invalid options throw a `RangeError` here, at set-up.
  *
  * @example
@@ -127,7 +140,9 @@ const redactWithDefaults: Redactor = /* @__PURE__ */ createRedactor();
 
 /**
  * Redacts with the default keys: a deep copy with `Secret`s and sensitive keys replaced by `"[redacted]"`.
- * Use it as a pino formatter (`formatters: { log: redact }`) or around `console.log` arguments.
+ * An `Error` keeps its `name`, `message`, `stack` and `cause`. Use it as pino's `formatters.log` (with
+ * pino's error serialiser for the `type`: the package's pino guide shows how) or around `console.log`
+ * arguments.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
- * @module
  * Fields whose value is a `Secret`: any text (`secret()`), or a URL with credentials in it (`secretUrl()`),
  * with the strength rules production enforces.
+ *
+ * @module
  */
 import { err, ok } from "@keel/result";
 import { makeField } from "./_internal/make-field.ts";

@@ -1,6 +1,7 @@
 /**
- * @module
  * A secret value that prints as `[redacted]` everywhere and comes out only through `reveal()`.
+ *
+ * @module
  */
 
 // The values live here, not on the instances: nothing on a Secret (no own property, no private field
@@ -24,6 +25,7 @@ const REDACTED = "[redacted]";
  * ```
  */
 export class Secret<T = string> {
+  /** Wraps `value`. The instance is frozen and holds nothing that prints it. */
   constructor(value: T) {
     values.set(this, value);
     Object.freeze(this);
@@ -34,14 +36,17 @@ export class Secret<T = string> {
     return values.get(this) as T;
   }
 
+  /** Always `"[redacted]"`: what `String(secret)` and string concatenation print. */
   toString(): string {
     return REDACTED;
   }
 
+  /** Always `"[redacted]"`: what `JSON.stringify` writes for the secret. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** Always `"[redacted]"`, whatever the hint: template literals, `+` and `==` never see the value. */
   [Symbol.toPrimitive](): string {
     return REDACTED;
   }

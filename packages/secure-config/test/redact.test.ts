@@ -85,8 +85,51 @@ describe("redact()", () => {
   it("keeps Errors readable without leaking their secret fields", () => {
     const error = Object.assign(new Error("login failed"), { password: "p" });
     expect(redact({ error })).toEqual({
-      error: { name: "Error", message: "login failed", password: "[redacted]" },
+      error: { name: "Error", message: "login failed", stack: error.stack, password: "[redacted]" },
     });
+  });
+
+  it("keeps an Error's stack, and each cause's, so a log still says where it was thrown", () => {
+    const cause = new TypeError("connect ECONNREFUSED 10.0.0.5:5432");
+    const error = new Error("query failed", { cause });
+    const output = redact({ err: error });
+    expect(typeof error.stack).toBe("string");
+    expect(output.err).toEqual({
+      name: "Error",
+      message: "query failed",
+      stack: error.stack,
+      cause: { name: "TypeError", message: "connect ECONNREFUSED 10.0.0.5:5432", stack: cause.stack },
+    });
+    // What a logger writes: the stack survives JSON.
+    expect(JSON.parse(JSON.stringify(output)).err.stack).toBe(error.stack);
+  });
+
+  it("keeps a stack set by hand or by a library, once, and marks an unreadable one", () => {
+    const custom = new Error("custom");
+    custom.stack = "CustomError: custom\n    at handler (app.ts:1:1)";
+    expect(redact(custom)).toEqual({ name: "Error", message: "custom", stack: custom.stack });
+    const enumerable = Object.defineProperty(new Error("e"), "stack", { value: "S", enumerable: true });
+    expect(Object.keys(redact(enumerable))).toEqual(["name", "message", "stack"]);
+    const throwing = Object.defineProperty(new Error("t"), "stack", {
+      get() {
+        throw new Error("prepareStackTrace failed");
+      },
+    });
+    expect(redact(throwing)).toEqual({ name: "Error", message: "t", stack: "[unreadable]" });
+  });
+
+  it("redacts the message's text in the stack as in the message", () => {
+    const error = new Error("postgres://app:hunter2@db.internal:5432/app");
+    const copy = redact(error);
+    expect(copy.message).toBe("postgres://app:[redacted]@db.internal:5432/app");
+    expect(copy.stack).toBe(
+      error.stack?.replaceAll(error.message, "postgres://app:[redacted]@db.internal:5432/app"),
+    );
+    expect(JSON.stringify(redact({ err: error }))).not.toContain("hunter2");
+    const censorMessages = createRedactor({ keys: ["message"], censor: "***" });
+    const hidden = censorMessages(new Error("user ada@example.com not found"));
+    expect(hidden.message).toBe("***");
+    expect(hidden.stack).not.toContain("ada@example.com");
   });
 
   it("stops at maxDepth instead of overflowing the stack", () => {
@@ -198,7 +241,7 @@ describe("redact()", () => {
   it("keeps an Error's cause, redacted", () => {
     const error = new Error("outer", { cause: { token: "t", code: 7 } });
     expect(redact({ error })).toMatchObject({
-      error: { name: "Error", message: "outer", cause: { token: "[redacted]", code: 7 } },
+      error: { name: "Error", message: "outer", stack: error.stack, cause: { token: "[redacted]", code: 7 } },
     });
   });
 

@@ -1,14 +1,23 @@
 /**
- * @module
  * The error a tenant transaction fails with when its database connection died under it (the server ended
  * the session, `idle_in_transaction_session_timeout`, a failover): the work did not commit, the connection is
  * not reused, and the next transaction gets a fresh one.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "./_internal/external-types.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link DatabaseConnectionLost} extends: `TaggedError("DatabaseConnectionLost")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const DatabaseConnectionLostBase: TaggedErrorClass<"DatabaseConnectionLost"> =
   /* @__PURE__ */ TaggedError("DatabaseConnectionLost");
+
+export type { DatabaseConnectionLostBase };
 
 /**
  * The connection of a tenant transaction was lost before it committed; `cause` is the driver's error. Safe
@@ -22,6 +31,11 @@ const DatabaseConnectionLostBase: TaggedErrorClass<"DatabaseConnectionLost"> =
  * ```
  */
 export class DatabaseConnectionLost extends DatabaseConnectionLostBase {
+  /**
+   * Reports the lost connection with a fixed message that names no host, role or tenant.
+   *
+   * @param fields `cause`: the driver's error, kept for logs.
+   */
   constructor(fields: { cause: unknown }) {
     super({ cause: fields.cause, message: "The database connection was lost during a tenant transaction" });
   }

@@ -1,9 +1,11 @@
 /**
- * @module
  * `@keel/tenant-context/drizzle`: tenant transactions on Drizzle ORM, over any of its PostgreSQL drivers
  * (tested on node-postgres and PGlite). For the self-check, use the entry of the driver underneath.
+ *
+ * @module
  */
 import { sql } from "drizzle-orm";
+import type { SQL } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import { isPgPool, watchPgPool } from "./_internal/watch-pg-pool.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -13,11 +15,13 @@ export type { TenantTransaction, TenantTransactionOptions } from "./tenant-trans
 
 /** What the adapter needs of a Drizzle transaction: `execute`. */
 export interface DrizzleExecutor {
-  execute(query: ReturnType<typeof sql>): PromiseLike<unknown>;
+  /** Runs a `sql` template query: how the adapter sets the tenant on the transaction. */
+  execute(query: SQL): PromiseLike<unknown>;
 }
 
 /** What the adapter needs of a Drizzle database: `transaction`, which commits or rolls back for it. */
 export interface DrizzleLike<Tx extends DrizzleExecutor> {
+  /** Runs `work` in a transaction: commits when it resolves, rolls back when it rejects. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 

@@ -1,13 +1,14 @@
 /**
- * @module
  * `@keel/tenant-context/hono`: resolve the tenant of each request and run the rest of the chain inside it,
  * with the tenant typed on `c.var.tenant`.
+ *
+ * @module
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { Context, MiddlewareHandler } from "hono";
 // Brings Hono's `requestId: string` entry of ContextVariableMap (what its requestId() middleware sets).
 import type {} from "hono/request-id";
+import type { Context, MiddlewareHandler } from "./_internal/external-types.ts";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 import { type TenantResolutionError, tenantProblemStatuses } from "./tenant-errors.ts";
 import type { TenantResolver } from "./tenant-resolver.ts";
@@ -15,6 +16,7 @@ import type { Claims } from "./tenant-sources.ts";
 
 /** The Hono environment the middleware adds: `c.var.tenant`. */
 export interface TenantEnv<Tenant> {
+  /** The request variables the middleware sets: `tenant`, the resolved tenant. */
   Variables: { tenant: Tenant };
 }
 

@@ -1,15 +1,17 @@
 /**
- * @module
  * `@keel/tenant-context`: the request's tenant on AsyncLocalStorage, tenant resolution, isolation guards, jobs,
  * per-tenant settings, and PostgreSQL row-level security with a start-up self-check. Driver adapters are the
  * `/pg`, `/postgres`, `/pglite`, `/drizzle` and `/kysely` entries; Hono middleware is `/hono`.
+ *
+ * @module
  */
-export { DatabaseConnectionLost } from "./connection-lost.ts";
+export { DatabaseConnectionLost, type DatabaseConnectionLostBase } from "./connection-lost.ts";
 export {
   checkRowLevelSecurity,
   type RlsCheck,
   type RlsCheckOptions,
   RlsNotEnforced,
+  type RlsNotEnforcedBase,
   type RlsReport,
   type SqlQuery,
 } from "./rls-check.ts";
@@ -23,14 +25,22 @@ export {
 } from "./tenant-context.ts";
 export {
   CrossTenantAccess,
+  type CrossTenantAccessBase,
   TenantConflict,
+  type TenantConflictBase,
   TenantContextMissing,
+  type TenantContextMissingBase,
   TenantInvalid,
+  type TenantInvalidBase,
   TenantMissing,
+  type TenantMissingBase,
   TenantNotFound,
+  type TenantNotFoundBase,
   type TenantResolutionError,
   TenantSuspended,
+  type TenantSuspendedBase,
   TenantUnauthenticated,
+  type TenantUnauthenticatedBase,
   tenantProblemStatuses,
 } from "./tenant-errors.ts";
 export {
@@ -38,6 +48,7 @@ export {
   type TenantJob,
   type TenantJobHandlerOptions,
   TenantJobInvalid,
+  type TenantJobInvalidBase,
   tenantJob,
 } from "./tenant-jobs.ts";
 export {

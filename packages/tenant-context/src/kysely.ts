@@ -1,15 +1,17 @@
 /**
- * @module
  * `@keel/tenant-context/kysely`: tenant transactions on Kysely, over any of its PostgreSQL dialects (tested
  * on its `PostgresDialect` with `pg`, and on PGlite). For the self-check, use the entry of the driver
  * underneath.
+ *
+ * @module
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { sql } from "kysely";
+import type { Kysely, Transaction } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import { isPgPool, type PgPoolEvents, watchPgPool } from "./_internal/watch-pg-pool.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
-export type { PgPoolEvents } from "./_internal/watch-pg-pool.ts";
+export type { PgClientEvents, PgPoolEvents } from "./_internal/watch-pg-pool.ts";
 export { DatabaseConnectionLost } from "./connection-lost.ts";
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 

@@ -1,11 +1,14 @@
 /**
- * @module
  * `@keel/tenant-context/pg`: tenant transactions and the row-level security self-check on node-postgres
  * (`pg`), which also runs on Bun, Deno and Workers (over TCP sockets).
+ *
+ * @module
  */
 
+import type { Result } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
-import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
+import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
+import { checkRowLevelSecurity as check } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export { DatabaseConnectionLost } from "./connection-lost.ts";
@@ -13,18 +16,23 @@ export type { TenantTransaction, TenantTransactionOptions } from "./tenant-trans
 
 /** What the adapter needs of a `pg` client: `query`. A `pg.PoolClient` or `pg.Client` has it. */
 export interface PgQueryable {
+  /** Runs one parameterised statement and gives its rows. */
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 /** What the adapter needs of a checked-out `pg` client: `release`, and its `error` event. */
 export interface PgPoolClientLike {
+  /** Returns the client to its pool; with an error or `true`, the pool destroys the connection instead. */
   release(destroy?: Error | boolean): void;
+  /** Listens for the client's `error` event, which pg emits when its connection dies. */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /** Removes a listener added with `on`. */
   removeListener(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** What the adapter needs of a `pg.Pool`: clients to check out and release. */
 export interface PgPoolLike<Client extends PgQueryable> {
+  /** Checks a client out of the pool, to be given back with its `release`. */
   connect(): Promise<Client & PgPoolClientLike>;
 }
 
@@ -190,5 +198,8 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
  * if (report.isErr()) throw report.error; // names every problem
  * ```
  */
-export const checkRowLevelSecurity: RlsCheck<PgQueryable> = (db, options) =>
+export const checkRowLevelSecurity: RlsCheck<PgQueryable> = (
+  db: PgQueryable,
+  options?: RlsCheckOptions,
+): Promise<Result<RlsReport, RlsNotEnforced>> =>
   check(async (text, params) => (await db.query(text, [...params])).rows, options);

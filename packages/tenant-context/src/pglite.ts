@@ -1,22 +1,27 @@
 /**
- * @module
  * `@keel/tenant-context/pglite`: tenant transactions and the row-level security self-check on PGlite,
  * PostgreSQL in WebAssembly, in process: what a service uses where no server runs (a demo, a test, `npm
  * start`). Node, Bun and Deno; not workerd, which refuses to compile WebAssembly at run time.
+ *
+ * @module
  */
+import type { Result } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
-import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
+import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
+import { checkRowLevelSecurity as check } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 /** What the adapter needs of a PGlite instance or transaction: `query` with parameters. */
 export interface PgliteQueryable {
+  /** Runs one parameterised statement and gives its rows. */
   query<Row>(query: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
 /** What the adapter needs of a PGlite instance: `transaction`, which commits or rolls back for it. */
 export interface PgliteLike<Tx extends PgliteQueryable> {
+  /** Runs `work` in a transaction: commits when it resolves, rolls back when it rejects. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
@@ -69,5 +74,8 @@ export function createTenantTransaction<Tx extends PgliteQueryable>(
  * await db.close();
  * ```
  */
-export const checkRowLevelSecurity: RlsCheck<PgliteQueryable> = (db, options) =>
+export const checkRowLevelSecurity: RlsCheck<PgliteQueryable> = (
+  db: PgliteQueryable,
+  options?: RlsCheckOptions,
+): Promise<Result<RlsReport, RlsNotEnforced>> =>
   check(async (text, params) => (await db.query<Record<string, unknown>>(text, [...params])).rows, options);

@@ -1,10 +1,13 @@
 /**
- * @module
  * `@keel/tenant-context/postgres`: tenant transactions and the row-level security self-check on
  * postgres.js (`postgres`), which also runs on Bun, Deno and Workers.
+ *
+ * @module
  */
+import type { Result } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
-import { checkRowLevelSecurity as check, type RlsCheck } from "./rls-check.ts";
+import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
+import { checkRowLevelSecurity as check } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
 export { DatabaseConnectionLost } from "./connection-lost.ts";
@@ -12,11 +15,13 @@ export type { TenantTransaction, TenantTransactionOptions } from "./tenant-trans
 
 /** What the adapter needs of a postgres.js `sql` (or transaction): `unsafe` with parameters. */
 export interface PostgresQueryable {
+  /** Runs one statement given as text, with its parameters, and gives its rows. */
   unsafe(query: string, parameters?: never[]): PromiseLike<readonly Record<string, unknown>[]>;
 }
 
 /** A reserved postgres.js connection (`sql.reserve()`): queries, and `release`. */
 export interface PostgresReservedLike extends PostgresQueryable {
+  /** Gives the reserved connection back to the pool. */
   release(): void;
 }
 
@@ -25,7 +30,9 @@ export interface PostgresReservedLike extends PostgresQueryable {
  * pipelines the transaction's statements; or else `begin`, which commits or rolls back for it.
  */
 export interface PostgresLike<Tx extends PostgresQueryable> {
+  /** Runs `work` in a transaction: commits when it resolves, rolls back when it rejects. */
   begin<T>(work: (tx: Tx) => Promise<T>): PromiseLike<unknown>;
+  /** Reserves one connection of the pool (postgres.js 3.4+), for the adapter's pipelined transaction. */
   reserve?(): PromiseLike<PostgresReservedLike>;
 }
 
@@ -154,5 +161,8 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
  * if (report.isErr()) throw report.error; // names every problem
  * ```
  */
-export const checkRowLevelSecurity: RlsCheck<PostgresQueryable> = (sql, options) =>
+export const checkRowLevelSecurity: RlsCheck<PostgresQueryable> = (
+  sql: PostgresQueryable,
+  options?: RlsCheckOptions,
+): Promise<Result<RlsReport, RlsNotEnforced>> =>
   check(async (text, params) => await sql.unsafe(text, [...params] as never[]), options);

@@ -1,9 +1,11 @@
 /**
- * @module
  * A start-up self-check that row-level security is really in force for the role a service connects as: it
  * reads the PostgreSQL catalog and names every problem, instead of finding out from a leaked row.
+ *
+ * @module
  */
-import { err, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
+import { err, ok, TaggedError } from "@keel/result";
+import type { Result, TaggedErrorClass } from "./_internal/external-types.ts";
 import { pinningPattern, pinsTenant } from "./_internal/policy-shape.ts";
 import { runProbe } from "./_internal/rls-probe.ts";
 import { checkSettingName, DEFAULT_SETTING, quoteIdentifier } from "./_internal/sql-names.ts";
@@ -48,11 +50,18 @@ export type RlsCheck<Db> = (db: Db, options?: RlsCheckOptions) => Promise<Result
 
 /** What the check found: the tenant tables it checked, as `schema.table`. */
 export interface RlsReport {
+  /** Every tenant table checked, as `schema.table`: a table missing here was not looked at. */
   readonly tables: readonly string[];
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link RlsNotEnforced} extends: `TaggedError("RlsNotEnforced")` from `@keel/result`, which gives
+ * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const RlsNotEnforcedBase: TaggedErrorClass<"RlsNotEnforced"> = /* @__PURE__ */ TaggedError("RlsNotEnforced");
+
+export type { RlsNotEnforcedBase };
 
 /**
  * Row-level security is not in force for the connecting role; `problems` names each reason, and `schemas`
@@ -69,6 +78,13 @@ export class RlsNotEnforced extends RlsNotEnforcedBase<{
   readonly problems: readonly string[];
   readonly schemas: readonly string[];
 }> {
+  /**
+   * Reports every problem found; the message lists them and the schemas checked, and says how to check
+   * others.
+   *
+   * @param fields `problems`: one sentence per reason; `schemas`: the schemas whose tables were checked
+   * (none when left out).
+   */
   constructor(fields: { problems: readonly string[]; schemas?: readonly string[] }) {
     const schemas = fields.schemas ?? [];
     super({

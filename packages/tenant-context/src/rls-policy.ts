@@ -1,8 +1,9 @@
 /**
- * @module
  * The SQL that makes PostgreSQL itself enforce tenant isolation on a table: row-level security enabled and
  * forced (so even the table's owner is bound by it), and one policy comparing the tenant column with the
  * transaction-local setting that `createTenantTransaction` sets.
+ *
+ * @module
  */
 import { checkSettingName, DEFAULT_SETTING, quoteIdentifier, quoteTable } from "./_internal/sql-names.ts";
 

@@ -1,15 +1,18 @@
 /**
- * @module
  * The current tenant, carried through async code by `AsyncLocalStorage` (`node:async_hooks`: Node, Deno,
  * Bun, and Workers with the `nodejs_als` flag). Only `run` ever sets it; `enterWith` is never used, so a
  * tenant cannot leak past the function it was set for.
+ *
+ * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "./_internal/external-types.ts";
 import { CrossTenantAccess, TenantContextMissing } from "./tenant-errors.ts";
 
 /** What a tenant must have: a stable string id. Any other fields are yours. */
 export interface TenantLike {
+  /** The tenant's id: what policies, keys and log lines carry, so it must not change over its life. */
   readonly id: string;
 }
 
@@ -67,7 +70,9 @@ export interface TenantContext<Tenant extends TenantLike> {
 
 /** What {@link TenantContext.logFields} gives. */
 export interface LogFields {
+  /** The current tenant's id; absent outside a run. */
   readonly tenantId?: string;
+  /** The run's request id; absent outside a run, or when the run was given none. */
   readonly requestId?: string;
 }
 

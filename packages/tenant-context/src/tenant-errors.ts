@@ -1,23 +1,72 @@
 /**
- * @module
  * The expected failures of tenant-scoped code, as tagged errors. None carries the tenant id a request asked
  * for: a problem response built from them never names another tenant.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "./_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link TenantContextMissing} extends: `TaggedError("TenantContextMissing")` from `@keel/result`,
+ * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const TenantContextMissingBase: TaggedErrorClass<"TenantContextMissing"> =
   /* @__PURE__ */ TaggedError("TenantContextMissing");
+/**
+ * The class {@link TenantMissing} extends: `TaggedError("TenantMissing")` from `@keel/result`, which gives it
+ * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const TenantMissingBase: TaggedErrorClass<"TenantMissing"> = /* @__PURE__ */ TaggedError("TenantMissing");
+/**
+ * The class {@link TenantUnauthenticated} extends: `TaggedError("TenantUnauthenticated")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const TenantUnauthenticatedBase: TaggedErrorClass<"TenantUnauthenticated"> =
   /* @__PURE__ */ TaggedError("TenantUnauthenticated");
+/**
+ * The class {@link TenantInvalid} extends: `TaggedError("TenantInvalid")` from `@keel/result`, which gives it
+ * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const TenantInvalidBase: TaggedErrorClass<"TenantInvalid"> = /* @__PURE__ */ TaggedError("TenantInvalid");
+/**
+ * The class {@link TenantConflict} extends: `TaggedError("TenantConflict")` from `@keel/result`, which gives
+ * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const TenantConflictBase: TaggedErrorClass<"TenantConflict"> = /* @__PURE__ */ TaggedError("TenantConflict");
+/**
+ * The class {@link TenantNotFound} extends: `TaggedError("TenantNotFound")` from `@keel/result`, which gives
+ * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const TenantNotFoundBase: TaggedErrorClass<"TenantNotFound"> = /* @__PURE__ */ TaggedError("TenantNotFound");
+/**
+ * The class {@link TenantSuspended} extends: `TaggedError("TenantSuspended")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const TenantSuspendedBase: TaggedErrorClass<"TenantSuspended"> =
   /* @__PURE__ */ TaggedError("TenantSuspended");
+/**
+ * The class {@link CrossTenantAccess} extends: `TaggedError("CrossTenantAccess")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const CrossTenantAccessBase: TaggedErrorClass<"CrossTenantAccess"> =
   /* @__PURE__ */ TaggedError("CrossTenantAccess");
+
+export type {
+  CrossTenantAccessBase,
+  TenantConflictBase,
+  TenantContextMissingBase,
+  TenantInvalidBase,
+  TenantMissingBase,
+  TenantNotFoundBase,
+  TenantSuspendedBase,
+  TenantUnauthenticatedBase,
+};
 
 /**
  * Code that needs a tenant ran outside one.
@@ -59,6 +108,11 @@ export class TenantMissing extends TenantMissingBase {
  * ```
  */
 export class TenantUnauthenticated extends TenantUnauthenticatedBase<{ readonly source: string }> {
+  /**
+   * Reports the missing required source; the message names it.
+   *
+   * @param fields `source`: the missing source's `name` (`"claim tid"`).
+   */
   constructor(fields: { source: string }) {
     super({ ...fields, message: `The request has no ${fields.source}` });
   }
@@ -74,6 +128,11 @@ export class TenantUnauthenticated extends TenantUnauthenticatedBase<{ readonly 
  * ```
  */
 export class TenantInvalid extends TenantInvalidBase<{ readonly source: string }> {
+  /**
+   * Reports an id that failed the id schema; the message names the source, never the id.
+   *
+   * @param fields `source`: the `name` of the source that gave the id (`"header x-tenant-id"`).
+   */
   constructor(fields: { source: string }) {
     super({ ...fields, message: `The tenant id from ${fields.source} is not valid` });
   }
@@ -90,6 +149,11 @@ export class TenantInvalid extends TenantInvalidBase<{ readonly source: string }
  * ```
  */
 export class TenantConflict extends TenantConflictBase<{ readonly sources: readonly string[] }> {
+  /**
+   * Reports sources that disagree; the message names the sources, never the ids they gave.
+   *
+   * @param fields `sources`: the `name`s of the sources that named different tenants.
+   */
   constructor(fields: { sources: readonly string[] }) {
     super({ ...fields, message: `The request names different tenants in ${fields.sources.join(" and ")}` });
   }

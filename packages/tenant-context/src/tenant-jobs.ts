@@ -1,23 +1,33 @@
 /**
- * @module
  * Background work for a tenant: the producer puts the current tenant into the job, and the consumer looks
  * the tenant up again and runs the handler inside it, so the job's code sees `current()` as a request does.
+ *
+ * @module
  */
-import { err, fromSchema, ok, type Result, TaggedError, type TaggedErrorClass } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchema, ok, TaggedError } from "@keel/result";
+import type { Result, StandardSchemaV1, TaggedErrorClass } from "./_internal/external-types.ts";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 import type { TenantNotFound, TenantSuspended } from "./tenant-errors.ts";
 import type { LookupResult } from "./tenant-resolver.ts";
 
 /** A job's payload: the tenant it runs for, and its data. Plain JSON, for any queue. */
 export interface TenantJob<Data> {
+  /** The id of the tenant the job runs for: the consumer looks the tenant up again by it. */
   readonly tenantId: string;
+  /** The job's own data, as given to {@link tenantJob}. */
   readonly data: Data;
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link TenantJobInvalid} extends: `TaggedError("TenantJobInvalid")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const TenantJobInvalidBase: TaggedErrorClass<"TenantJobInvalid"> =
   /* @__PURE__ */ TaggedError("TenantJobInvalid");
+
+export type { TenantJobInvalidBase };
 
 /**
  * A job payload without a tenant id (not made by {@link tenantJob}), or whose data fails the handler's

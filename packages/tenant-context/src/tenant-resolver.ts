@@ -1,10 +1,11 @@
 /**
- * @module
  * From a request to its tenant: read every configured source, refuse when they disagree, validate the id,
  * and look the tenant up. Every outcome is a `Result`; hostile input never throws.
+ *
+ * @module
  */
-import { err, fromSchema, ok, type Result, type ResultAsync } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchema, ok } from "@keel/result";
+import type { Result, ResultAsync, StandardSchemaV1 } from "./_internal/external-types.ts";
 import { SharedLoads } from "./_internal/shared-loads.ts";
 import { TtlCache } from "./_internal/ttl-cache.ts";
 import type { TenantLike } from "./tenant-context.ts";

@@ -1,10 +1,11 @@
 /**
- * @module
  * Typed per-tenant settings and feature flags: loaded through your function, validated by a schema, cached
  * per tenant with a TTL and a bound on entries, and read for the current tenant.
+ *
+ * @module
  */
-import { err, fromSchema, type Result, type ValidationError } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchema } from "@keel/result";
+import type { Result, StandardSchemaV1, ValidationError } from "./_internal/external-types.ts";
 import { SharedLoads } from "./_internal/shared-loads.ts";
 import { TtlCache } from "./_internal/ttl-cache.ts";
 import type { TenantContext, TenantLike } from "./tenant-context.ts";

@@ -1,9 +1,10 @@
 /**
- * @module
  * Where a request names its tenant: a header, a subdomain of a configured base domain, a path prefix, or a
  * claim of a token your auth code has already verified. A source only reads: it gives `undefined` when the
  * request does not use it, and otherwise the raw text, even an unusable one (then `""`), which the resolver
  * refuses as `TenantInvalid` rather than skipping it.
+ *
+ * @module
  */
 import { normaliseHostname, parseUrl, subdomainOf } from "./_internal/hostname.ts";
 

@@ -1,7 +1,8 @@
 /**
- * @module
  * What every driver entry (`/pg`, `/postgres`, `/pglite`, `/drizzle`, `/kysely`) shares: its options and the
  * shape of the tenant transaction it makes.
+ *
+ * @module
  */
 import type { TenantContext, TenantLike } from "./tenant-context.ts";
 

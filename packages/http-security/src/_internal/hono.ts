@@ -1,6 +1,7 @@
 /**
- * @module
  * What the Hono adapters share: the default problem mapper, response-header edits and chaining.
+ *
+ * @module
  */
 import { createProblemMapper, type ProblemMapper } from "@keel/result";
 import type { Context, MiddlewareHandler } from "hono";

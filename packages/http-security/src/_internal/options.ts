@@ -1,7 +1,8 @@
 /**
- * @module
  * Set-up checks shared by every factory of the package: a wrong option is a programmer error, thrown once at
  * set-up as a `TypeError` that names the factory and the option (never the value: it may be a secret).
+ *
+ * @module
  */
 
 /** Throws `TypeError("<where>: <option> <reason>")`. */

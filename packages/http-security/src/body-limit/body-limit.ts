@@ -1,10 +1,12 @@
 /**
- * @module
  * Request body limits on Web `Request`: a byte limit that holds whatever the framing (a declared
  * `Content-Length`, chunked, or HTTP/2 with no length), decided before the handler runs, and an optional
  * `Content-Type` allow-list.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { trimOws } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { BodyIncomplete, type BodyLimitError, BodyTooLarge, MediaTypeUnsupported } from "./errors.ts";

@@ -1,10 +1,11 @@
 /**
- * @module
  * `bodyLimit()`: the body limit of `createBodyLimit` as Hono middleware (413 and 415 problems).
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems } from "../_internal/hono.ts";
 import { type BodyLimit, type BodyLimitOptions, createBodyLimit } from "./body-limit.ts";
 import type { BodyLimitError } from "./errors.ts";

@@ -1,10 +1,12 @@
 /**
- * @module
  * The client's IP address: the runtime's connection address, and `X-Forwarded-For` / `Forwarded` only as
  * far as a configured list of trusted proxies (or a hop count) vouches for them. Addresses are parsed
  * strictly and returned in canonical form; `ipNetwork` groups IPv6 clients by prefix for rate-limit keys.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { ClientAddressUnknown, IpAddressInvalid } from "./errors.ts";
 import {

@@ -1,14 +1,28 @@
 /**
- * @module
  * The errors of the client address: none known, or text that is not an IP address (never repeated).
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link ClientAddressUnknown} extends: `TaggedError("ClientAddressUnknown")` from `@keel/result`,
+ * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const ClientAddressUnknownBase: TaggedErrorClass<"ClientAddressUnknown"> =
   /* @__PURE__ */ TaggedError("ClientAddressUnknown");
+/**
+ * The class {@link IpAddressInvalid} extends: `TaggedError("IpAddressInvalid")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const IpAddressInvalidBase: TaggedErrorClass<"IpAddressInvalid"> =
   /* @__PURE__ */ TaggedError("IpAddressInvalid");
+
+export type { ClientAddressUnknownBase, IpAddressInvalidBase };
 
 /**
  * No client address could be found: the runtime gave none (or not an IP address) and no trusted header

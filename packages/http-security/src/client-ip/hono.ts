@@ -1,13 +1,15 @@
 /**
- * @module
  * `clientIp()`: the client address of `createClientIp` on `c.var.clientIp`; `clientIpOf(c)` reads it from any context.
+ *
+ * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "../_internal/external-types.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import { type ClientIpOptions, clientIpOptionKeys, createClientIp } from "./client-ip.ts";
 
 /** The Hono environment {@link clientIp} adds: `c.var.clientIp`, `undefined` when no address is known. */
 export interface ClientIpEnv {
+  /** What handlers read as `c.var.clientIp`: the client's address, or `undefined` when none is known. */
   Variables: { clientIp: string | undefined };
 }
 

@@ -1,8 +1,9 @@
 /**
- * @module
  * Cookies: a `Set-Cookie` writer with secure defaults that enforces the `__Host-` and `__Secure-` prefix
  * rules, a `Cookie` reader that never throws, and signed cookies (HMAC-SHA-256, Web Crypto) with key
  * rotation.
+ *
+ * @module
  */
 import { type HeaderText, isToken, trimOws } from "../_internal/http-syntax.ts";
 import { optionError as fail, refuseUnknownKeys } from "../_internal/options.ts";

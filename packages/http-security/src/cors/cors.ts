@@ -1,9 +1,11 @@
 /**
- * @module
  * CORS on Web `Request` and `Headers`, strict: an exact origin allow-list, no reflection of an unlisted
  * origin, no `*` with credentials, and a preflight that checks method and headers against allow-lists.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { appendVary, isSerializedOrigin, isToken, parseLowerCaseList } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import {

@@ -1,10 +1,11 @@
 /**
- * @module
  * `cors()`: the CORS policy of `createCors` as Hono middleware; a refused preflight is a 403 problem.
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems, onResponseHeaders } from "../_internal/hono.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import { type Cors, type CorsOptions, corsOptionKeys, createCors } from "./cors.ts";

@@ -1,10 +1,12 @@
 /**
- * @module
  * Cross-origin request (CSRF) protection by Go 1.25's `net/http.CrossOriginProtection` algorithm: the
  * browser's `Sec-Fetch-Site`, else `Origin` against the request's host. No token, no cookie, and never a
  * decision by `Content-Type`.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { isSerializedOrigin, originHost, parseUrl } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { type CrossOriginError, CrossOriginRequest, CrossOriginRequestFromOldBrowser } from "./errors.ts";

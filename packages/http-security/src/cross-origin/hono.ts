@@ -1,10 +1,11 @@
 /**
- * @module
  * `crossOriginProtection()`: the cross-origin (CSRF) protection of `createCrossOriginProtection` as Hono middleware.
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems } from "../_internal/hono.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import {

@@ -1,8 +1,9 @@
 /**
- * @module
  * `secureHeaders()`: the security headers of `createSecureHeaders` as Hono middleware, with a CSP nonce on `c.var.cspNonce`.
+ *
+ * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "../_internal/external-types.ts";
 import { onResponseHeaders } from "../_internal/hono.ts";
 import {
   createSecureHeaders,
@@ -16,6 +17,7 @@ import {
  * nonce (`""` when it uses none: no random bytes are spent on it).
  */
 export interface SecureHeadersEnv {
+  /** What handlers read as `c.var.cspNonce`: the `nonce` attribute for inline scripts and styles, or `""`. */
   Variables: { cspNonce: string };
 }
 

@@ -1,8 +1,9 @@
 /**
- * @module
  * Security response headers on Web `Headers` and `Response`: Helmet 8's defaults, a Permissions-Policy,
  * CSP presets for JSON APIs and HTML, per-request CSP nonces and report-only policies. Every value is
  * checked and serialised once, by {@link createSecureHeaders}; a request only copies strings.
+ *
+ * @module
  */
 
 import { isSerializedOrigin } from "../_internal/http-syntax.ts";

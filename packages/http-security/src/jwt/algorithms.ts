@@ -1,6 +1,7 @@
 /**
- * @module
  * The JWS algorithms a verifier or signer may use, and the check of an allow-list.
+ *
+ * @module
  */
 import { optionError as fail } from "../_internal/options.ts";
 

@@ -1,11 +1,13 @@
 /**
- * @module
  * RFC 6750 section 2.1 `Authorization: Bearer <token68>` parsing, strict: the scheme (any case), exactly
  * one space, a token68 (RFC 9110 section 11.2) and nothing else; the token read from a request (the header,
  * or else a cookie), and the RFC 6750 section 3 `WWW-Authenticate` challenge of a refusal. No `jose` here:
  * the Hono adapter loads this, not the verifier.
+ *
+ * @module
  */
-import { err, type Result } from "@keel/result";
+import { err } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { isToken } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { parseCookies } from "../cookies/cookies.ts";

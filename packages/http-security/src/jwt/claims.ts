@@ -1,25 +1,38 @@
 /**
- * @module
  * The claims and header of a JWT, and the checks jose leaves to us: `__proto__` keys and ill-typed registered claims.
+ *
+ * @module
  */
 
 /** The registered claims of a JWT, and any others. */
 export interface JwtClaims {
+  /** Issuer: who minted the token; checked against the verifier's `issuer`. */
   readonly iss?: string;
+  /** Subject: whom the token is about, usually the user's id. */
   readonly sub?: string;
+  /** Audience: the service or services the token is for; checked against the verifier's `audience`. */
   readonly aud?: string | readonly string[];
+  /** Expiry, in seconds since the Unix epoch: the token is refused from then on. Required by the verifier. */
   readonly exp?: number;
+  /** Not before, in seconds since the Unix epoch: the token is refused until then. */
   readonly nbf?: number;
+  /** Issued at, in seconds since the Unix epoch: what `maxTokenAgeSec` measures the token's age from. */
   readonly iat?: number;
+  /** JWT id: a unique id for the token, for a revocation list or replay detection of your own. */
   readonly jti?: string;
+  /** Any other claim (roles, scopes, tenant...): unchecked unless the verifier's schema checks it. */
   readonly [claim: string]: unknown;
 }
 
 /** The protected header of a verified JWT. */
 export interface JwtHeader {
+  /** The signing algorithm, always one of the verifier's allow-list. */
   readonly alg: string;
+  /** Key id: which key of the set signed the token (how a JWKS key is picked). */
   readonly kid?: string;
+  /** Type: the token's media type, checked against the verifier's `typ` (`JWT` by default). */
   readonly typ?: string;
+  /** Any other header parameter, as the token carried it. */
   readonly [parameter: string]: unknown;
 }
 

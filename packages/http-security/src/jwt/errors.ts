@@ -1,23 +1,72 @@
 /**
- * @module
  * The expected failures of JWT verification, as tagged errors. None carries the token, a claim's value or
  * any other text the client sent: a problem or a log line built from them repeats nothing of the token.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link JwtMissing} extends: `TaggedError("JwtMissing")` from `@keel/result`, which gives it its
+ * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const JwtMissingBase: TaggedErrorClass<"JwtMissing"> = /* @__PURE__ */ TaggedError("JwtMissing");
+/**
+ * The class {@link JwtMalformed} extends: `TaggedError("JwtMalformed")` from `@keel/result`, which gives it
+ * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const JwtMalformedBase: TaggedErrorClass<"JwtMalformed"> = /* @__PURE__ */ TaggedError("JwtMalformed");
+/**
+ * The class {@link JwtAlgorithmNotAllowed} extends: `TaggedError("JwtAlgorithmNotAllowed")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const JwtAlgorithmNotAllowedBase: TaggedErrorClass<"JwtAlgorithmNotAllowed"> =
   /* @__PURE__ */ TaggedError("JwtAlgorithmNotAllowed");
+/**
+ * The class {@link JwtInvalidSignature} extends: `TaggedError("JwtInvalidSignature")` from `@keel/result`,
+ * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const JwtInvalidSignatureBase: TaggedErrorClass<"JwtInvalidSignature"> =
   /* @__PURE__ */ TaggedError("JwtInvalidSignature");
+/**
+ * The class {@link JwtExpired} extends: `TaggedError("JwtExpired")` from `@keel/result`, which gives it its
+ * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const JwtExpiredBase: TaggedErrorClass<"JwtExpired"> = /* @__PURE__ */ TaggedError("JwtExpired");
+/**
+ * The class {@link JwtNotYetValid} extends: `TaggedError("JwtNotYetValid")` from `@keel/result`, which gives
+ * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const JwtNotYetValidBase: TaggedErrorClass<"JwtNotYetValid"> = /* @__PURE__ */ TaggedError("JwtNotYetValid");
+/**
+ * The class {@link JwtClaimInvalid} extends: `TaggedError("JwtClaimInvalid")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const JwtClaimInvalidBase: TaggedErrorClass<"JwtClaimInvalid"> =
   /* @__PURE__ */ TaggedError("JwtClaimInvalid");
+/**
+ * The class {@link JwtKeyUnavailable} extends: `TaggedError("JwtKeyUnavailable")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const JwtKeyUnavailableBase: TaggedErrorClass<"JwtKeyUnavailable"> =
   /* @__PURE__ */ TaggedError("JwtKeyUnavailable");
+
+export type {
+  JwtAlgorithmNotAllowedBase,
+  JwtClaimInvalidBase,
+  JwtExpiredBase,
+  JwtInvalidSignatureBase,
+  JwtKeyUnavailableBase,
+  JwtMalformedBase,
+  JwtMissingBase,
+  JwtNotYetValidBase,
+};
 
 /**
  * No token: the request has no `Authorization: Bearer` header (nor the configured cookie), or the token
@@ -126,6 +175,10 @@ export class JwtNotYetValid extends JwtNotYetValidBase {
  * ```
  */
 export class JwtClaimInvalid extends JwtClaimInvalidBase<{ claim: string | undefined }> {
+  /**
+   * Builds the error for the registered claim at fault (`"exp"`, `"aud"`...), or with no argument for a
+   * payload the `claims` schema refused. The verifier makes these; build one to test a refusal path.
+   */
   constructor(claim?: string) {
     super({ claim, message: claim === undefined ? "Invalid token claims" : `Invalid "${claim}" claim` });
   }
@@ -143,6 +196,10 @@ export class JwtClaimInvalid extends JwtClaimInvalidBase<{ claim: string | undef
  * ```
  */
 export class JwtKeyUnavailable extends JwtKeyUnavailableBase {
+  /**
+   * Builds the error, keeping the failure that made the key unavailable (a fetch or an import error) as
+   * `cause` for logs; the message never names it. The verifier makes these; build one to test the 503 path.
+   */
   constructor(cause?: unknown) {
     super({ message: "Token verification key unavailable", ...(cause === undefined ? {} : { cause }) });
   }

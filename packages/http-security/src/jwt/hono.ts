@@ -1,10 +1,11 @@
 /**
- * @module
  * `jwtAuth()`: bearer-token authentication with a `createJwtVerifier` verifier as Hono middleware; the claims on `c.var.claims`, typed for every Hono app.
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems } from "../_internal/hono.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import { BEARER_OPTIONS, type BearerAuthOptions, createBearerAuth } from "./bearer.ts";
@@ -13,6 +14,7 @@ import type { JwtError } from "./errors.ts";
 
 /** The Hono environment {@link jwtAuth} adds: `c.var.claims`, the verified (schema-typed) claims. */
 export interface JwtAuthEnv<Claims = JwtClaims> {
+  /** What handlers read as `c.var.claims`: the verified token's claims, as the schema typed them. */
   Variables: { claims: Claims };
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * What `jose` (or a key source) throws, mapped to this package's tagged JWT errors.
+ *
+ * @module
  */
 import { errors } from "jose";
 import { NAMED_CLAIMS } from "./claims.ts";

@@ -1,18 +1,14 @@
 /**
- * @module
  * A remote JSON Web Key Set that an attacker cannot make the verifier fetch more often: one fetch in flight
  * per verifier, a cooldown after every fetch (failed ones too), keys kept for a bounded stale window while the
  * provider is down, and an optional store (KV, Cache API) shared by isolates. jose's `createLocalJWKSet`
  * picks the key; the fetching and caching are this module's, because jose's `createRemoteJWKSet` drops its
  * shared pending fetch on Workers and starts its cooldown only after a success.
+ *
+ * @module
  */
-import {
-  createLocalJWKSet,
-  errors,
-  type CryptoKey as JoseCryptoKey,
-  type JSONWebKeySet,
-  type JWTHeaderParameters,
-} from "jose";
+import { createLocalJWKSet, errors, type CryptoKey as JoseCryptoKey, type JWTHeaderParameters } from "jose";
+import type { JSONWebKeySet } from "../_internal/external-types.ts";
 import { checkWhole, optionError as fail, refuseUnknownKeys } from "../_internal/options.ts";
 
 /** A key set as last fetched: what a {@link JwksStore} keeps. */
@@ -59,7 +55,9 @@ export interface JwksSnapshot {
  * ```
  */
 export interface JwksStore {
+  /** The snapshot last stored, or `null`/`undefined` when there is none; may be async. */
   get(): Promise<JwksSnapshot | null | undefined> | JwksSnapshot | null | undefined;
+  /** Stores a freshly fetched snapshot for the other isolates; its result is ignored. */
   set(snapshot: JwksSnapshot): Promise<unknown> | unknown;
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * Verification and signing keys: HMAC secrets checked against their hash's size, PEM and JWK keys imported once per algorithm, CryptoKeys checked for their type.
+ *
+ * @module
  */
 import { errors, importJWK, importSPKI, type CryptoKey as JoseCryptoKey, type JWK } from "jose";
 import { optionError as fail } from "../_internal/options.ts";
@@ -9,6 +10,7 @@ import { type KeySource, KeyUnavailable, type RemoteJwksOptions, remoteKeySource
 
 /** A `@keel/secure-config` `Secret` (or anything with its `reveal()`) holding an HMAC secret. */
 export interface SecretLike {
+  /** Returns the secret itself, a string or bytes; called once, when the verifier or signer is created. */
   reveal(): unknown;
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * `createJwtSigner`: short-lived tokens signed with `jose`'s `SignJWT`, with `iss`, `aud`, `iat`, `exp` and a random `jti`.
+ *
+ * @module
  */
 import { importJWK, importPKCS8, type CryptoKey as JoseCryptoKey, type JWK, SignJWT } from "jose";
 import { checkWhole, optionError as fail, refuseUnknownKeys } from "../_internal/options.ts";

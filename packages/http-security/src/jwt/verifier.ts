@@ -1,10 +1,11 @@
 /**
- * @module
  * `createJwtVerifier`: a JWT verifier on `jose`'s `jwtVerify`, secure by default (algorithm allow-list, `iss`/`aud`/`exp`/`typ` checked), claims through a Standard Schema, every failure a tagged error in a `Result`.
+ *
+ * @module
  */
-import { err, fromSchemaAsync, ok, type Result } from "@keel/result";
-import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { err, fromSchemaAsync, ok } from "@keel/result";
 import { type CryptoKey as JoseCryptoKey, type JWTHeaderParameters, jwtVerify } from "jose";
+import type { Result, StandardSchemaV1 } from "../_internal/external-types.ts";
 import { checkWhole, optionError as fail, refuseUnknownKeys } from "../_internal/options.ts";
 import { checkAlgorithms, type JwtAlgorithm } from "./algorithms.ts";
 import { hasProtoKey, invalidClaim, type JwtClaims, type JwtHeader } from "./claims.ts";
@@ -16,6 +17,7 @@ import { type JwtVerifyKey, keySource } from "./keys.ts";
 export interface VerifiedJwt<Claims> {
   /** The payload, as the `claims` schema output it (or as sent, without a schema). */
   readonly claims: Claims;
+  /** The token's protected header: its `alg` (one of the allow-list), `kid`, `typ` and any others. */
   readonly header: JwtHeader;
 }
 

@@ -1,12 +1,13 @@
 // @ts-check
 /**
- * @module
  * The worker thread that derives Argon2id keys off the main thread, for runtimes with threads but no native
  * Argon2id (Node < 24.7, Deno). Plain JavaScript, so every runtime loads it from src and from dist alike
  * (Node 20 has no type stripping). It answers `{ ready: engine }` once, then one `{ id, key }` or
  * `{ id, error }` per `{ id, password, salt, memoryCost, timeCost, parallelism, length }` it is sent, in turn.
  * The engine is hash-wasm's WebAssembly Argon2id (several times faster than pure JS) or, where WebAssembly
  * cannot be compiled, @noble/hashes. The password's copy is zeroed after use.
+ *
+ * @module
  */
 
 /** @typedef {{ id: number, password: Uint8Array, salt: Uint8Array, memoryCost: number, timeCost: number, parallelism: number, length: number }} Job */

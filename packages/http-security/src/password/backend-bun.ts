@@ -1,9 +1,10 @@
 /**
- * @module
  * Bun.password's native Argon2id, for a Bun whose node:crypto has no `argon2` yet (current Bun has both, and
  * node:crypto is preferred: it takes our salt and hands back the bytes, which we compare in constant time).
  * Bun.password picks its own 32-byte salt and one lane, so only `p = 1` is hashed here (other costs go to
  * `fallback`); it verifies any Argon2id PHC string, re-serialized from what `parsePhc` accepted.
+ *
+ * @module
  */
 import type { Argon2idBackend } from "./backend.ts";
 import type { Limiter } from "./limiter.ts";

@@ -1,10 +1,11 @@
 /**
- * @module
  * Pure-JS Argon2id and scrypt from @noble/hashes, on the main thread: the path of workerd (no threads, and
  * no WebAssembly compiled at run time) and the last resort elsewhere (a runtime whose worker thread cannot
  * start). Loaded on first use only. One derivation at a time (`limit`), yielding to the event loop every
  * few milliseconds, so the longest stall is one time slice, not one slice per hash in flight; the CPU time
  * is all spent on this thread, several times the native cost (see the README).
+ *
+ * @module
  */
 import type { Argon2idBackend, ScryptBackend } from "./backend.ts";
 import { argon2idFromDerive, scryptFromDerive, scryptMemoryBytes } from "./backend.ts";

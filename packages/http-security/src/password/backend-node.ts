@@ -1,9 +1,10 @@
 /**
- * @module
  * node:crypto's native Argon2id (`crypto.argon2`, Node >= 24.7 and Bun) and scrypt (`crypto.scrypt`: Node,
  * Deno, Bun, workerd with nodejs_compat), both asynchronous on the runtime's thread pool. The module is
  * handed in by the caller, which imports it dynamically behind feature detection; so is the limit on
  * derivations at once, which leaves libuv threads for file and DNS work and a core for the main thread.
+ *
+ * @module
  */
 import type { Argon2idBackend, ScryptBackend } from "./backend.ts";
 import { argon2idFromDerive, scryptFromDerive, scryptMemoryBytes } from "./backend.ts";

@@ -1,8 +1,9 @@
 /**
- * @module
  * What the password hasher needs from a key-derivation backend, and the one way every backend that hands
  * back the derived bytes (node:crypto, hash-wasm in a worker, @noble/hashes) hashes and verifies: a random 16-byte salt, a 32-byte
  * output, and a constant-time comparison (`timingSafeEqual`) of the bytes derived from the stored salt.
+ *
+ * @module
  */
 import { timingSafeEqual } from "../timing-safe/timing-safe.ts";
 import type { Argon2idPhc, ScryptPhc } from "./phc.ts";

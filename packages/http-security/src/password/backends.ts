@@ -1,5 +1,4 @@
 /**
- * @module
  * Finds, once per process (or isolate), what the runtime offers, by feature detection, so that no
  * runtime stretches keys on its main thread when it has another: Argon2id on node:crypto's `argon2`
  * (Node >= 24.7, Bun), else Bun.password, else a worker thread running hash-wasm's WebAssembly (Node < 24.7,
@@ -7,6 +6,8 @@
  * with nodejs_compat), else @noble/hashes. node:crypto, node:os and node:worker_threads are imported
  * dynamically: on workerd the refused import falls back instead of breaking the package. (Bundlers for
  * Workers pick ./workerd.ts through the "workerd" export condition and never see these imports.)
+ *
+ * @module
  */
 
 import { findBunPassword } from "./backend-bun.ts";

@@ -1,22 +1,62 @@
 /**
- * @module
  * The expected failures of password hashing, as tagged errors. None repeats the password or the stored
  * hash: a log line or a problem built from them carries neither.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link PasswordEmpty} extends: `TaggedError("PasswordEmpty")` from `@keel/result`, which gives it
+ * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const PasswordEmptyBase: TaggedErrorClass<"PasswordEmpty"> = /* @__PURE__ */ TaggedError("PasswordEmpty");
+/**
+ * The class {@link PasswordTooLong} extends: `TaggedError("PasswordTooLong")` from `@keel/result`, which
+ * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
+ * inherits.
+ */
 const PasswordTooLongBase: TaggedErrorClass<"PasswordTooLong"> =
   /* @__PURE__ */ TaggedError("PasswordTooLong");
+/**
+ * The class {@link PasswordNotWellFormed} extends: `TaggedError("PasswordNotWellFormed")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const PasswordNotWellFormedBase: TaggedErrorClass<"PasswordNotWellFormed"> =
   /* @__PURE__ */ TaggedError("PasswordNotWellFormed");
+/**
+ * The class {@link PasswordHashMalformed} extends: `TaggedError("PasswordHashMalformed")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const PasswordHashMalformedBase: TaggedErrorClass<"PasswordHashMalformed"> =
   /* @__PURE__ */ TaggedError("PasswordHashMalformed");
+/**
+ * The class {@link PasswordHashUnsupported} extends: `TaggedError("PasswordHashUnsupported")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const PasswordHashUnsupportedBase: TaggedErrorClass<"PasswordHashUnsupported"> =
   /* @__PURE__ */ TaggedError("PasswordHashUnsupported");
+/**
+ * The class {@link PasswordHashingFailed} extends: `TaggedError("PasswordHashingFailed")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const PasswordHashingFailedBase: TaggedErrorClass<"PasswordHashingFailed"> =
   /* @__PURE__ */ TaggedError("PasswordHashingFailed");
+
+export type {
+  PasswordEmptyBase,
+  PasswordHashingFailedBase,
+  PasswordHashMalformedBase,
+  PasswordHashUnsupportedBase,
+  PasswordNotWellFormedBase,
+  PasswordTooLongBase,
+};
 
 /**
  * An empty password: refused when hashing and when verifying, so no account can have one.
@@ -45,6 +85,7 @@ export class PasswordEmpty extends PasswordEmptyBase {
  * ```
  */
 export class PasswordTooLong extends PasswordTooLongBase<{ readonly maxBytes: number }> {
+  /** Builds the error for the hasher's byte limit, which the message names (never the password). */
   constructor(fields: { maxBytes: number }) {
     super({ message: `The password is longer than ${fields.maxBytes} bytes`, maxBytes: fields.maxBytes });
   }
@@ -79,6 +120,7 @@ export class PasswordNotWellFormed extends PasswordNotWellFormedBase {
  * ```
  */
 export class PasswordHashMalformed extends PasswordHashMalformedBase<{ readonly reason: string }> {
+  /** Builds the error with a fixed-word `reason`, also put in the message; never pass the stored text. */
   constructor(fields: { reason: string }) {
     super({ message: `Malformed password hash: ${fields.reason}`, reason: fields.reason });
   }
@@ -97,6 +139,7 @@ export class PasswordHashMalformed extends PasswordHashMalformedBase<{ readonly 
  * ```
  */
 export class PasswordHashUnsupported extends PasswordHashUnsupportedBase<{ readonly reason: string }> {
+  /** Builds the error with a fixed-word `reason` (which algorithm or limit), also put in the message. */
   constructor(fields: { reason: string }) {
     super({ message: `Unsupported password hash: ${fields.reason}`, reason: fields.reason });
   }
@@ -114,6 +157,7 @@ export class PasswordHashUnsupported extends PasswordHashUnsupportedBase<{ reado
  * ```
  */
 export class PasswordHashingFailed extends PasswordHashingFailedBase {
+  /** Builds the error around the key-derivation failure, kept as `cause` for logs (never sent). */
   constructor(fields: { cause: unknown }) {
     super({ message: "Password hashing failed", cause: fields.cause });
   }

@@ -1,10 +1,12 @@
 /**
- * @module
  * The password hasher, whatever the backends: options checked at set-up, the password's bytes (length
  * bound, NFC, no lone surrogates), PHC strings, constant-time verification, the dummy hash of
  * `verifyUser`, `needsRehash`. The entries (./index.ts, ./workerd.ts) hand it their backends.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
 import {
@@ -89,11 +91,15 @@ export interface PasswordHasherOptions {
 
 /** Which backend does the work on this runtime, where it runs, and what `hash` writes here. */
 export interface PasswordBackendInfo {
+  /** The algorithm `hash` writes here: the configured one, or what `"best"` chose on this runtime. */
   readonly algorithm: PasswordAlgorithm;
+  /** What derives Argon2id keys here: native code, WebAssembly or pure JS (the slowest). */
   readonly argon2id: PasswordBackendName;
+  /** What derives scrypt keys here. */
   readonly scrypt: PasswordBackendName;
   /** `"thread pool"` (native), `"worker"` (a worker thread of this package) or `"main thread"` (workerd). */
   readonly argon2idRunsOn: PasswordBackendThread;
+  /** Where scrypt runs, in the same terms as `argon2idRunsOn`. */
   readonly scryptRunsOn: PasswordBackendThread;
 }
 

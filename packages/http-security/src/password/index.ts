@@ -1,11 +1,12 @@
 /**
- * @module
  * Password hashing: Argon2id (default) or scrypt, stored as PHC strings that other libraries read and
  * write (node-argon2, Bun.password, passlib, the Argon2 reference), off the main thread on every runtime
  * that has threads (node:crypto's `argon2` on Node >= 24.7 and Bun; `Bun.password`; hash-wasm's
  * WebAssembly in a worker thread on Node < 24.7 and Deno; node:crypto's `scrypt`), verified in constant
  * time, with a length bound, Unicode normalization, and a verification for unknown users that costs what a
  * real one does. Workers bundlers take ./workerd.ts instead (the "workerd" export condition).
+ *
+ * @module
  */
 import { loadBackends } from "./backends.ts";
 import { buildPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from "./hasher.ts";

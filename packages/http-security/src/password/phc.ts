@@ -1,5 +1,4 @@
 /**
- * @module
  * PHC strings (https://github.com/P-H-C/phc-string-format) for the two algorithms the password hasher
  * reads: `$argon2id$v=19$m=…,t=…,p=…$salt$hash` (the reference implementation, node-argon2, Bun, passlib)
  * and `$scrypt$ln=…,r=…,p=…$salt$hash` (passlib). Strict: decimal numbers without sign or leading zeros,
@@ -8,6 +7,8 @@
  * `serializePhc(parsePhc(s))` is `s` for every accepted `s` in that order. The costs of a
  * stored hash are bounded before anything is allocated: a hostile hash cannot make a verification take
  * gigabytes or minutes. Never throws.
+ *
+ * @module
  */
 import { err, ok, type Result } from "@keel/result";
 import { type PasswordHashError, PasswordHashMalformed, PasswordHashUnsupported } from "./errors.ts";

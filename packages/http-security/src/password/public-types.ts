@@ -1,19 +1,26 @@
 /**
- * @module
  * What both password entries (./index.ts, and ./workerd.ts for Workers) export besides
  * `createPasswordHasher`: the tagged errors and the option and result types.
+ *
+ * @module
  */
 export type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
 export {
   PasswordEmpty,
+  type PasswordEmptyBase,
   type PasswordError,
   type PasswordHashError,
   PasswordHashingFailed,
+  type PasswordHashingFailedBase,
   PasswordHashMalformed,
+  type PasswordHashMalformedBase,
   PasswordHashUnsupported,
+  type PasswordHashUnsupportedBase,
   type PasswordInputError,
   PasswordNotWellFormed,
+  type PasswordNotWellFormedBase,
   PasswordTooLong,
+  type PasswordTooLongBase,
 } from "./errors.ts";
 
 export type {

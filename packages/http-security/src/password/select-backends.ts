@@ -1,9 +1,10 @@
 /**
- * @module
  * Which backend does each algorithm, from what the runtime offers (found by ./backends.ts, or nothing but
  * the main thread on workerd: ./workerd.ts), in order of preference: native code on a thread pool, then
  * WebAssembly in a worker thread, then pure JS on the main thread. No `node:` import here: the Workers
  * entry loads this file.
+ *
+ * @module
  */
 import { type Argon2idBackend, argon2idFromDerive, type ScryptBackend } from "./backend.ts";
 import { type BunPassword, bunArgon2id } from "./backend-bun.ts";

@@ -1,5 +1,4 @@
 /**
- * @module
  * A small pool of worker threads that derive Argon2id keys (./argon2-worker.js: hash-wasm's WebAssembly, or
  * @noble/hashes where WebAssembly cannot be compiled), for runtimes with threads but no native Argon2id:
  * Node < 24.7 and Deno. The main thread only posts the job and reads the key, so 50 logins at once do not
@@ -7,6 +6,8 @@
  * An idle thread does not keep the process alive (`unref`). A thread that dies fails its job and is
  * replaced on the next one. node:worker_threads is imported dynamically: workerd has no threads, and its
  * entry (./workerd.ts) never loads this file.
+ *
+ * @module
  */
 import type { Argon2idCost, Derive } from "./backend.ts";
 

@@ -1,11 +1,12 @@
 /**
- * @module
  * The password entry for Workers (workerd), chosen by the "workerd" export condition (Wrangler, the
  * Cloudflare Vite plugin): the same API as ./index.ts without any `node:` import, so a Workers build prints
  * no warning about node:crypto. workerd has no threads and compiles no WebAssembly at run time, so keys are
  * stretched in pure JS (@noble/hashes) on the isolate's thread, one hash at a time, yielding every 10 ms
  * where the clock advances. At OWASP's costs that is about 0.25-0.6 s of CPU time per hash (see the README):
  * within the paid plan's CPU limit, over the free plan's 10 ms.
+ *
+ * @module
  */
 
 import { buildPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from "./hasher.ts";

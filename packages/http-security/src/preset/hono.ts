@@ -1,10 +1,11 @@
 /**
- * @module
  * `jsonApiSecurity()` and `htmlSecurity()`: the presets of `createJsonApiSecurity` and `createHtmlSecurity` as one Hono middleware each.
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems, onResponseHeaders } from "../_internal/hono.ts";
 import { answerRefusal } from "../body-limit/hono.ts";
 import { applySecureHeaders, enterSecureHeaders } from "../headers/hono.ts";
@@ -18,6 +19,7 @@ import {
 
 /** The Hono environment of the presets: `c.var.requestId` and `c.var.cspNonce`. */
 export interface SecurityPresetEnv {
+  /** What handlers read as `c.var.requestId` (the request's id) and `c.var.cspNonce` (the CSP nonce). */
   Variables: { requestId: string; cspNonce: string };
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module
  * Presets: the package's checks built together with safe defaults, for a JSON API and for an HTML site.
+ *
+ * @module
  */
 
 import { refuseUnknownKeys } from "../_internal/options.ts";
@@ -46,10 +47,15 @@ export interface HtmlSecurityOptions extends Omit<JsonApiSecurityOptions, "origi
 
 /** The parts a preset built; a part left out is `undefined`. */
 export interface SecurityPreset {
+  /** The security headers (CSP, HSTS, `X-Content-Type-Options`...); always built, for every response. */
   readonly secureHeaders: SecureHeaders;
+  /** The CORS checks and headers; `undefined` when no `origin` was given (no CORS headers at all). */
   readonly cors: Cors | undefined;
+  /** The cross-origin (CSRF) check of unsafe methods; `undefined` with `crossOriginProtection: false`. */
   readonly crossOriginProtection: CrossOriginProtection | undefined;
+  /** The request body's size and media-type limit; `undefined` with `bodyLimit: false`. */
   readonly bodyLimit: BodyLimit | undefined;
+  /** The request id, read or made per request; `undefined` with `requestId: false`. */
   readonly requestId: RequestId | undefined;
 }
 

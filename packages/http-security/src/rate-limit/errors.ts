@@ -1,15 +1,28 @@
 /**
- * @module
  * The two ways a rate-limit decision ends without admitting the request, as tagged errors. Neither carries
  * the key, the client's address or any other value the request supplied: a problem built from them repeats
  * nothing the client sent.
+ *
+ * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "@keel/result";
+import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
+/**
+ * The class {@link RateLimited} extends: `TaggedError("RateLimited")` from `@keel/result`, which gives it its
+ * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
+ */
 const RateLimitedBase: TaggedErrorClass<"RateLimited"> = /* @__PURE__ */ TaggedError("RateLimited");
+/**
+ * The class {@link RateLimitStoreUnavailable} extends: `TaggedError("RateLimitStoreUnavailable")` from
+ * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
+ * to show what it inherits.
+ */
 const RateLimitStoreUnavailableBase: TaggedErrorClass<"RateLimitStoreUnavailable"> =
   /* @__PURE__ */ TaggedError("RateLimitStoreUnavailable");
+
+export type { RateLimitedBase, RateLimitStoreUnavailableBase };
 
 /**
  * The request went over its allowance: answer 429 with `Retry-After`. `retryAfterMs` is the wait after
@@ -24,6 +37,10 @@ const RateLimitStoreUnavailableBase: TaggedErrorClass<"RateLimitStoreUnavailable
  * ```
  */
 export class RateLimited extends RateLimitedBase<RateLimitedFields> {
+  /**
+   * Builds the refusal from the decision's numbers, which become its fields. The limiter makes these; a
+   * custom limiter or a test builds one to get the same 429 answer and headers.
+   */
   constructor(decision: RateLimitedFields) {
     super({ ...decision, message: "Too many requests" });
   }
@@ -56,6 +73,10 @@ export interface RateLimitedFields {
  * ```
  */
 export class RateLimitStoreUnavailable extends RateLimitStoreUnavailableBase {
+  /**
+   * Builds the error, keeping the store's own failure as `cause` for logs. A custom `RateLimitStore`
+   * returns one when its backend cannot decide, so the limiter can fail open or closed as configured.
+   */
   constructor(options: { readonly cause?: unknown } = {}) {
     super({ message: "The rate-limit store is unavailable", cause: options.cause });
   }

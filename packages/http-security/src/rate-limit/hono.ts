@@ -1,10 +1,11 @@
 /**
- * @module
  * `rateLimit()`, `byClientIp()` and `rateLimitResponse()`: a rate limiter of `createRateLimiter` as Hono middleware (429 and 503 problems, `RateLimit` headers).
+ *
+ * @module
  */
 import type { ProblemMapper } from "@keel/result";
 import { problemResponse } from "@keel/result/hono";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "../_internal/external-types.ts";
 import { defaultProblems, onResponseHeaders } from "../_internal/hono.ts";
 import { refuseUnknownKeys } from "../_internal/options.ts";
 import type { IpNetworkOptions } from "../client-ip/client-ip.ts";

@@ -1,15 +1,18 @@
 /**
- * @module
  * `@keel/http-security/rate-limit`: rate limiters (sliding window or token bucket) over a store, a login
  * limiter (per address, per account and address, and a per-account ceiling), the in-memory store, the store interface other stores implement,
  * and the limiter's errors. The Redis store is `@keel/http-security/rate-limit/redis`, the Workers stores
  * `@keel/http-security/rate-limit/workers`: importing this entry loads neither.
+ *
+ * @module
  */
 export {
   type RateLimitError,
   RateLimited,
+  type RateLimitedBase,
   type RateLimitedFields,
   RateLimitStoreUnavailable,
+  type RateLimitStoreUnavailableBase,
 } from "./errors.ts";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export {

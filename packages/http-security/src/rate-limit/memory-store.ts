@@ -1,9 +1,10 @@
 /**
- * @module
  * A rate-limit store in the isolate's memory: exact and atomic within one process or Worker isolate (each
  * decision runs synchronously, so concurrent requests cannot interleave inside one), bounded in keys (the
  * least recently used one makes room, in constant time), and with no timer. For several processes, use the
  * Redis store or a Durable Object.
+ *
+ * @module
  */
 import { err, ok } from "@keel/result";
 import { refuseUnknownKeys } from "../_internal/options.ts";

@@ -1,11 +1,13 @@
 /**
- * @module
  * Rate limiters over a {@link RateLimitStore}: a policy checked once at set-up, keys namespaced by the
  * limiter's name, the failure mode chosen for a store that cannot decide, and the IETF `RateLimit` /
  * `RateLimit-Policy` headers (draft-ietf-httpapi-ratelimit-headers-09) with `Retry-After`. Also the key
  * helpers (escaped parts, client addresses grouped by `ipNetwork`) and the login preset.
+ *
+ * @module
  */
-import { err, ok, type Result } from "@keel/result";
+import { err, ok } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
 import { type IpNetworkOptions, ipNetwork } from "../client-ip/client-ip.ts";
 import { policyProblem } from "./algorithms.ts";
@@ -42,6 +44,7 @@ export interface RateLimiterOptions {
 
 /** An admitted check: the store's decision, the policy's name and window, and whether the store failed open. */
 export interface RateLimitCheck extends RateLimitDecision {
+  /** Always `true`: a refusal is the `RateLimited` error instead, so an `Ok` check is always an admission. */
   readonly allowed: true;
   /** The limiter's name. */
   readonly policy: string;
@@ -333,7 +336,9 @@ export interface LoginLimiterOptions {
 
 /** The two sides of a login attempt: the account name as typed, and the client's address. */
 export interface LoginAttempt {
+  /** The account name as the user typed it; {@link accountRateLimitKey} folds case and look-alikes. */
   readonly account: string;
+  /** The client's address (`c.var.clientIp`); `undefined` counts every unknown client as one address. */
   readonly ip: string | undefined;
 }
 

@@ -1,9 +1,10 @@
 /**
- * @module
  * A rate-limit store on Redis: each decision is one Lua script, run atomically by the server on its own
  * clock (`TIME`), in one round trip (`EVALSHA`, and `EVAL` once when the server has lost the script). The
  * client is the user's (ioredis, node-redis, Bun's, or anything with `evalsha`/`eval`), seen through a tiny
  * adapter, so this module imports no Redis library.
+ *
+ * @module
  */
 
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";
@@ -18,24 +19,31 @@ import type { RateLimitDecision, RateLimitStore } from "./store.ts";
  * `@upstash/redis` client has this shape already.
  */
 export interface RedisScriptClient {
+  /** `EVALSHA`: runs the script the server has cached under `sha`; rejects with `NOSCRIPT` if it has not. */
   evalsha(sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** `EVAL`: runs the script from its text (and caches it); used once after a `NOSCRIPT`. */
   eval(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
 }
 
 /** The part of an ioredis `Redis` or `Cluster` that {@link ioredisClient} uses. */
 export interface IoredisLike {
+  /** ioredis's `evalsha`: the key count, then the keys and arguments in one list. */
   evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /** ioredis's `eval`, in the same argument order as `evalsha`. */
   eval(script: string, numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 
 /** The part of a node-redis (`redis` 5 or 6) client or cluster that {@link nodeRedisClient} uses. */
 export interface NodeRedisLike {
+  /** node-redis's `evalSha`, with the keys and arguments as options. */
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** node-redis's `eval`, with the keys and arguments as options. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
 /** The part of Bun's `RedisClient` (`Bun.redis`, `new Bun.RedisClient(url)`) that {@link bunRedisClient} uses. */
 export interface BunRedisLike {
+  /** Sends a raw command with its arguments: the adapter sends `EVALSHA` and, after a `NOSCRIPT`, `EVAL`. */
   send(command: string, args: string[]): Promise<unknown>;
 }
 

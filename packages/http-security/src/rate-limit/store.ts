@@ -1,5 +1,4 @@
 /**
- * @module
  * The contract every rate-limit store implements (memory, Redis, Durable Object, ...), and the exact
  * semantics they share. A store owns the state and the clock; the pure functions in
  * `_internal/rate-limit-algorithms.ts` are the reference implementation (the memory store and the Durable
@@ -60,8 +59,10 @@
  *
  * A Redis script stores these integers with exact formatting (`string.format("%d", x)`, never Lua's
  * `tostring`, which keeps 14 significant digits).
+ *
+ * @module
  */
-import type { Result } from "@keel/result";
+import type { Result } from "../_internal/external-types.ts";
 import type { RateLimitStoreUnavailable } from "./errors.ts";
 
 /** The algorithms a store implements: Cloudflare's sliding-window approximation, or a token bucket as GCRA. */
@@ -72,8 +73,11 @@ export type RateLimitAlgorithm = "sliding-window" | "token-bucket";
  * `limit` and one unit comes back every `windowMs / limit` ms.
  */
 export interface RateLimitPolicy {
+  /** How the store counts: `"sliding-window"` or `"token-bucket"`, by this module's exact rules. */
   readonly algorithm: RateLimitAlgorithm;
+  /** Units allowed per window (for a token bucket, the burst): a whole number >= 1. */
   readonly limit: number;
+  /** The window in milliseconds, a whole number >= 1, with `limit * windowMs <= 2^50`. */
   readonly windowMs: number;
 }
 

@@ -1,9 +1,10 @@
 /**
- * @module
  * Rate-limit stores for Cloudflare Workers: an adapter for the Rate Limiting binding (fast, per location,
  * approximate, fixed by the Wrangler configuration) and a Durable Object (exact: one object per key decides
  * every request for it, with the same algorithms as the memory store). Structural types only: this module
  * imports nothing from `cloudflare:workers`.
+ *
+ * @module
  */
 
 import { checkWhole, optionError, refuseUnknownKeys } from "../_internal/options.ts";
@@ -13,6 +14,7 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from "./store
 
 /** A Rate Limiting binding (`env.MY_LIMITER`), as Workers provides it. */
 export interface RateLimitBinding {
+  /** Counts one request for `key`; `success` is `false` when the binding's limit is reached. */
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
@@ -136,15 +138,21 @@ export function createRateLimitBindingStore(
 
 /** The part of a Durable Object's storage {@link RateLimiterObject} uses (`ctx.storage`). */
 export interface RateLimiterStorage {
+  /** Reads one stored value, `undefined` when absent. */
   get<T>(key: string): Promise<T | undefined>;
+  /** Reads every stored entry: the object loads its states once, on its first request. */
   list<T>(): Promise<Map<string, T>>;
+  /** Writes one value; the object writes each policy's state after every decision. */
   put<T>(key: string, value: T): Promise<void>;
+  /** Deletes everything: on `reset`, and by the alarm once every allowance is restored. */
   deleteAll(): Promise<void>;
+  /** Schedules the object's `alarm()` at `scheduledTime` (milliseconds since the epoch). */
   setAlarm(scheduledTime: number): Promise<void>;
 }
 
 /** The part of a Durable Object's state {@link RateLimiterObject} uses (its first constructor argument). */
 export interface RateLimiterObjectState {
+  /** The object's durable storage (`ctx.storage`), where the states are kept across evictions. */
   readonly storage: RateLimiterStorage;
 }
 
@@ -192,6 +200,10 @@ export class RateLimiterObject {
   #states: Promise<Map<string, StoredState>> | undefined;
   #alarmAt = 0;
 
+  /**
+   * Called by the Workers runtime with the object's state (and the Worker's env, unused); throws a
+   * `TypeError` when `state` has no storage. Call it yourself only in tests, with a stand-in storage.
+   */
   constructor(state: RateLimiterObjectState, _env?: unknown) {
     if (typeof state?.storage?.get !== "function") {
       throw new TypeError("RateLimiterObject: state must be a Durable Object state (with storage)");
@@ -275,6 +287,7 @@ export class RateLimiterObject {
 
 /** A Durable Object stub, as `namespace.get(id)` returns it. */
 export interface RateLimiterStub {
+  /** Sends the store's request (`POST /consume` or `POST /reset`) to the object. */
   fetch(
     input: string,
     init: { method: string; body?: string; headers?: Record<string, string> },
@@ -283,7 +296,9 @@ export interface RateLimiterStub {
 
 /** A Durable Object namespace binding (`env.RATE_LIMITER`) of {@link RateLimiterObject}. */
 export interface RateLimiterNamespace<Id = unknown> {
+  /** The id of the object for `name`: the store passes the prefixed key, so one key is one object. */
   idFromName(name: string): Id;
+  /** A stub to send requests to the object with that id. */
   get(id: Id): RateLimiterStub;
 }
 

@@ -1,18 +1,21 @@
 /**
- * @module
  * `requestId()`: the request id of `createRequestId` on `c.var.requestId` (typed for every Hono app, as Hono's own `requestId()` types it) and in the response header.
+ *
+ * @module
  */
-import type { MiddlewareHandler } from "hono";
-// Hono's own entry `requestId: string` of ContextVariableMap: this requestId() sets the same variable, so
-// `c.var.requestId` is typed wherever this package is imported. (JSR refuses a package's own augmentation of
-// another package's module; reusing Hono's needs none.)
-import type {} from "hono/request-id";
+
+// Hono's own `RequestIdVariables` carries its `requestId: string` entry of ContextVariableMap: this
+// requestId() sets the same variable, so `c.var.requestId` is typed wherever this package is imported, and
+// naming the type in RequestIdEnv keeps that import in the built .d.ts. (JSR refuses a package's own
+// augmentation of another package's module; reusing Hono's needs none.)
+import type { MiddlewareHandler, RequestIdVariables } from "../_internal/external-types.ts";
 import { onResponseHeaders } from "../_internal/hono.ts";
 import { createRequestId, type RequestId, type RequestIdOptions } from "./request-id.ts";
 
 /** The Hono environment {@link requestId} adds: `c.var.requestId`, the name Hono's own middleware uses. */
 export interface RequestIdEnv {
-  Variables: { requestId: string };
+  /** What handlers read as `c.var.requestId`: the id echoed on the response, to put in logs and problems. */
+  Variables: RequestIdVariables;
 }
 
 export function requestIdWith(ids: RequestId): MiddlewareHandler<RequestIdEnv> {

@@ -1,8 +1,9 @@
 /**
- * @module
  * Request ids: an inbound id is kept only when it has a strict shape and length, otherwise a fresh
  * time-ordered one (UUIDv7) is made; the id is echoed in a response header, for logs and problem
  * correlation ids.
+ *
+ * @module
  */
 import { isToken } from "../_internal/http-syntax.ts";
 import { optionChecker, refuseUnknownKeys } from "../_internal/options.ts";

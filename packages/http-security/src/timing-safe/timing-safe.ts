@@ -1,8 +1,9 @@
 /**
- * @module
  * A comparison of secrets (tokens, signatures, API keys) whose time depends on neither their content nor
  * their length, on every runtime: both sides are hashed with HMAC-SHA-256 under a random per-process key
  * (Web Crypto), and the two 32-byte digests are compared in constant time.
+ *
+ * @module
  */
 
 let processKey: Promise<CryptoKey> | undefined;

@@ -74,13 +74,27 @@ function isEntryCollection(value: object): value is { entries(): Iterable<readon
   );
 }
 
-function errorEntries(error: Error): [Key, unknown][] {
+/** A string as a redactor writes it: a URL with credentials or a query censored, any other text as it is. */
+function redactString(value: string, settings: RedactSettings): string {
+  return credentialedUrl.test(value) && URL.canParse(value) ? censorUrl(new URL(value), settings) : value;
+}
+
+function errorEntries(error: Error, settings: RedactSettings): [Key, unknown][] {
+  const message = read(error, "message");
   const entries: [Key, unknown][] = [
     ["name", read(error, "name")],
-    ["message", read(error, "message")],
+    ["message", message],
   ];
+  // The stack is what a logged error is for. It repeats the message (V8 and JavaScriptCore start it with
+  // "Name: message"), so whatever redaction changes in the message, it changes in the stack too.
+  let stack = read(error, "stack");
+  if (typeof stack === "string" && typeof message === "string" && message !== "") {
+    const shown = settings.isSensitive("message") ? settings.censor : redactString(message, settings);
+    if (shown !== message) stack = stack.replaceAll(message, shown);
+  }
+  if (typeof stack === "string" || stack === unreadable) entries.push(["stack", stack]);
   for (const key of Object.keys(error))
-    if (key !== "name" && key !== "message") entries.push([key, read(error, key)]);
+    if (key !== "name" && key !== "message" && key !== "stack") entries.push([key, read(error, key)]);
   for (const key of ["cause", "errors"]) {
     if (Object.hasOwn(error, key) && !Object.keys(error).includes(key)) entries.push([key, read(error, key)]);
   }
@@ -99,11 +113,7 @@ export function copyRedacted(root: unknown, settings: RedactSettings): unknown {
   function start(value: unknown, depth: number, viaJson: boolean): unknown {
     try {
       if (value === unreadable) return UNREADABLE;
-      if (typeof value === "string") {
-        return credentialedUrl.test(value) && URL.canParse(value)
-          ? censorUrl(new URL(value), settings)
-          : value;
-      }
+      if (typeof value === "string") return redactString(value, settings);
       if (typeof value !== "object" || value === null) return value;
       if (isSecret(value)) return settings.censor;
       if (ancestors.has(value)) return "[circular]";
@@ -122,7 +132,7 @@ export function copyRedacted(root: unknown, settings: RedactSettings): unknown {
           [...value].map((item, index) => [index, item]),
           depth,
         );
-      if (value instanceof Error) return new Frame(value, {}, errorEntries(value), depth);
+      if (value instanceof Error) return new Frame(value, {}, errorEntries(value, settings), depth);
       if (isEntryCollection(value)) return new Frame(value, {}, pairsOf(value), depth);
       // What JSON.stringify would print of it (a Decimal, a Temporal value, a class with toJSON), redacted.
       if (!viaJson && typeof (value as { toJSON?: unknown }).toJSON === "function") {

@@ -4,12 +4,17 @@
 
 /** What the adapter needs of a `pg.Pool` to watch its checked-out clients: its `acquire` and `release` events. */
 export interface PgPoolEvents {
+  /** Listens for a client being checked out: its `error` listener is added then. */
   on(event: "acquire", listener: (client: PgClientEvents) => void): unknown;
+  /** Listens for a client being given back: its `error` listener is removed then. */
   on(event: "release", listener: (error: unknown, client: PgClientEvents) => void): unknown;
 }
 
-interface PgClientEvents {
+/** What the adapter needs of a checked-out `pg` client: to add and remove an `error` listener. */
+export interface PgClientEvents {
+  /** Listens for the client's `error` event, which pg emits when its connection dies. */
   on(event: "error", listener: () => void): unknown;
+  /** Removes a listener added with `on`. */
   removeListener(event: "error", listener: () => void): unknown;
 }
 
