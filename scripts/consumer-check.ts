@@ -1,7 +1,8 @@
 // Why: inside the workspace a package is a symlink to its sources, so the tests never see what a user installs.
 // This packs each package, installs the tarball with its peers into a scratch project outside the repo, and runs
 // the package's test/consumer-smoke.js there on Node 24 and 20 (import and require), Bun, Deno and workerd
-// with no compatibility flags beyond the ones the package declares, type-checks its test/consumer-types.ts
+// with no compatibility flags beyond the ones the package declares, checks that every value its .d.ts files
+// export exists at run time, type-checks its test/consumer-types.ts
 // (where it has one) against the installed .d.ts files, then lints the tarball with publint and attw. A stray Buffer, process or node: import, a file left out of "files" or a broken exports map fails
 // here, before a user's install does.
 //
@@ -190,6 +191,7 @@ async function prepareConsumer(pkg: WorkspacePackage, tarball: string, project: 
   copyFileSync(smoke, join(project, "consumer-smoke.js"));
   writeFileSync(join(project, "run-smoke.mjs"), runSmokeSource);
   writeFileSync(join(project, "require-check.cjs"), requireCheckSource(entryPoints(pkg.manifest)));
+  writeFileSync(join(project, "exports-check.mjs"), exportsCheckSource(entryPoints(pkg.manifest)));
   return project;
 }
 
@@ -266,6 +268,42 @@ async function runInWorkerd(project: string, flags: readonly string[]): Promise<
       `A package that needs Buffer, process or a node: module on Workers must declare the flag in package.json ` +
       `("keel": { "workerdFlags": ["nodejs_compat"] }) and document it; otherwise use the Web-standard API.`,
   );
+}
+
+/**
+ * The source of a script, run in the consumer project, that compares each entry's value exports in its
+ * .d.ts (what TypeScript lets a user import) with what the module exports at run time: a name the .d.ts
+ * offers but the JavaScript lacks type-checks and then fails on import (a type-only export that the .d.ts
+ * bundler wrote as a value).
+ */
+function exportsCheckSource(entries: readonly EntryPoint[]): string {
+  return `// Written by scripts/consumer-check.ts.
+import ts from ${JSON.stringify(join(repoRoot, "node_modules", "typescript", "lib", "typescript.js"))};
+import { writeFileSync } from "node:fs";
+
+const specifiers = ${JSON.stringify(entries.filter((entry) => entry.typesFile !== undefined).map((entry) => entry.specifier))};
+writeFileSync("exports-check.ts", specifiers.map((specifier, index) => \`import * as m\${index} from "\${specifier}";\`).join("\\n"));
+const program = ts.createProgram(["exports-check.ts"], {
+  module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, types: [],
+});
+const checker = program.getTypeChecker();
+const imports = program.getSourceFile("exports-check.ts").statements;
+const isTypeOnly = (symbol) =>
+  (symbol.declarations ?? []).some((d) => ts.isTypeOnlyImportOrExportDeclaration?.(d) ?? d.isTypeOnly);
+const missing = [];
+for (const [index, specifier] of specifiers.entries()) {
+  const moduleSymbol = checker.getSymbolAtLocation(imports[index].moduleSpecifier);
+  if (moduleSymbol === undefined) throw new Error(\`\${specifier}: no types found\`);
+  const runtime = new Set(Object.keys(await import(specifier)));
+  for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (target.flags & ts.SymbolFlags.Value && !isTypeOnly(symbol) && !runtime.has(symbol.name)) {
+      missing.push(\`\${specifier}: \${symbol.name}\`);
+    }
+  }
+}
+if (missing.length > 0) throw new Error(\`in the .d.ts as values, missing at run time: \${missing.join(", ")}\`);
+`;
 }
 
 /**
@@ -347,6 +385,9 @@ async function runPackage(
     await check(pkg.name, name, () => mustRun(description, command, args, project));
   }
   await check(pkg.name, "workerd", () => runInWorkerd(project, workerdFlags));
+  await check(pkg.name, ".d.ts exports", () =>
+    mustRun("exports-check", node24, ["exports-check.mjs"], project),
+  );
   const types = join(pkg.dir, "test", "consumer-types.ts");
   if (existsSync(types)) await check(pkg.name, "tsc", () => typeCheck(types, project));
   await check(pkg.name, "publint", () => runPublint(tarball, project));

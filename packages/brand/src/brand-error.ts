@@ -7,13 +7,8 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass, ValidationIssue } from "./_internal/external-types.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link BrandError} extends: `TaggedError("BrandError")` from `@keel/result`, which gives it its
- * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const BrandErrorBase: TaggedErrorClass<"BrandError"> = /* @__PURE__ */ TaggedError("BrandError");
-
-export type { BrandErrorBase };
+const /** @ignore */ BrandErrorBase: TaggedErrorClass<"BrandError"> =
+    /* @__PURE__ */ TaggedError("BrandError");
 
 /**
  * A value was refused by a brand's validator. Carries the brand's name and the validator's issues (each says

@@ -5,7 +5,7 @@
  * @module
  */
 export { type Brand, type Branded, type BrandKey, type BrandNames, type Unbrand, unbrand } from "./brand.ts";
-export { BrandError, type BrandErrorBase } from "./brand-error.ts";
+export { BrandError } from "./brand-error.ts";
 export { createSchema } from "./create-schema.ts";
 export {
   type BrandOf,

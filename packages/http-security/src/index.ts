@@ -14,12 +14,9 @@ export {
 } from "./body-limit/body-limit.ts";
 export {
   BodyIncomplete,
-  type BodyIncompleteBase,
   type BodyLimitError,
   BodyTooLarge,
-  type BodyTooLargeBase,
   MediaTypeUnsupported,
-  type MediaTypeUnsupportedBase,
 } from "./body-limit/errors.ts";
 export {
   type ClientIp,
@@ -30,10 +27,8 @@ export {
 } from "./client-ip/client-ip.ts";
 export {
   ClientAddressUnknown,
-  type ClientAddressUnknownBase,
   type ClientIpError,
   IpAddressInvalid,
-  type IpAddressInvalidBase,
 } from "./client-ip/errors.ts";
 export {
   type CookieOptions,
@@ -47,11 +42,8 @@ export { type Cors, type CorsOptions, createCors } from "./cors/cors.ts";
 export {
   type CorsError,
   CorsHeaderNotAllowed,
-  type CorsHeaderNotAllowedBase,
   CorsMethodNotAllowed,
-  type CorsMethodNotAllowedBase,
   CorsOriginNotAllowed,
-  type CorsOriginNotAllowedBase,
 } from "./cors/errors.ts";
 export {
   type CrossOriginProtection,
@@ -61,9 +53,7 @@ export {
 export {
   type CrossOriginError,
   CrossOriginRequest,
-  type CrossOriginRequestBase,
   CrossOriginRequestFromOldBrowser,
-  type CrossOriginRequestFromOldBrowserBase,
 } from "./cross-origin/errors.ts";
 export {
   type CspDirectiveName,

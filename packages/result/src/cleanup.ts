@@ -7,13 +7,8 @@ import { err, type Result, ResultAsync } from "./neverthrow.ts";
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link CleanupError} extends: `TaggedError("CleanupError")`, which gives it its `_tag`, `name`,
- * `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const CleanupErrorBase: TaggedErrorClass<"CleanupError"> = /* @__PURE__ */ TaggedError("CleanupError");
-
-export type { CleanupErrorBase };
+const /** @ignore */ CleanupErrorBase: TaggedErrorClass<"CleanupError"> =
+    /* @__PURE__ */ TaggedError("CleanupError");
 
 /**
  * The cleanup step failed. `cause` is the cleanup's throw or error. When the work itself had failed too,

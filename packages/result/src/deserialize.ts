@@ -11,14 +11,8 @@ import { errorFields, TaggedError, type TaggedErrorClass, type TaggedErrorInstan
 import { describeIssues, type ValidationIssue } from "./validation-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link DeserializeError} extends: `TaggedError("DeserializeError")`, which gives it its `_tag`,
- * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
-  /* @__PURE__ */ TaggedError("DeserializeError");
-
-export type { DeserializeErrorBase };
+const /** @ignore */ DeserializeErrorBase: TaggedErrorClass<"DeserializeError"> =
+    /* @__PURE__ */ TaggedError("DeserializeError");
 
 /**
  * A serialised Result could not be read: not JSON, not the envelope, a value or error fields that fail

@@ -13,7 +13,7 @@ export {
   type RemainingError,
   type Returned,
 } from "./catch-tags.ts";
-export { andFinally, type Cleanup, CleanupError, type CleanupErrorBase } from "./cleanup.ts";
+export { andFinally, type Cleanup, CleanupError } from "./cleanup.ts";
 export {
   type AsyncResultRecord,
   combineObject,
@@ -27,7 +27,6 @@ export {
 export {
   createResultDeserializer,
   DeserializeError,
-  type DeserializeErrorBase,
   type DeserializeOptions,
   type ErrorEntry,
   type InstanceOfEntry,
@@ -66,5 +65,5 @@ export {
   type TaggedErrorInstance,
   type TaggedErrorOptions,
 } from "./tagged-error.ts";
-export { UnexpectedError, type UnexpectedErrorBase } from "./unexpected-error.ts";
-export { ValidationError, type ValidationErrorBase, type ValidationIssue } from "./validation-error.ts";
+export { UnexpectedError } from "./unexpected-error.ts";
+export { ValidationError, type ValidationIssue } from "./validation-error.ts";

@@ -6,14 +6,8 @@
 import { TaggedError, type TaggedErrorClass } from "./tagged-error.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link UnexpectedError} extends: `TaggedError("UnexpectedError")`, which gives it its `_tag`,
- * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
-  /* @__PURE__ */ TaggedError("UnexpectedError");
-
-export type { UnexpectedErrorBase };
+const /** @ignore */ UnexpectedErrorBase: TaggedErrorClass<"UnexpectedError"> =
+    /* @__PURE__ */ TaggedError("UnexpectedError");
 
 /**
  * A throw or rejection that no mapper turned into a domain error. The original is kept as `cause`; the

@@ -16,14 +16,8 @@ export interface ValidationIssue {
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link ValidationError} extends: `TaggedError("ValidationError")`, which gives it its `_tag`,
- * `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const ValidationErrorBase: TaggedErrorClass<"ValidationError"> =
-  /* @__PURE__ */ TaggedError("ValidationError");
-
-export type { ValidationErrorBase };
+const /** @ignore */ ValidationErrorBase: TaggedErrorClass<"ValidationError"> =
+    /* @__PURE__ */ TaggedError("ValidationError");
 
 /**
  * Input failed a schema. Carries every issue (path + message) and, only when asked for, the input. The

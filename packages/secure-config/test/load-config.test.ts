@@ -96,6 +96,27 @@ describe("loadConfig()", () => {
   });
 });
 
+describe("a bare Standard Schema decides what a missing variable loads as, as its type says", () => {
+  it("`.optional()` loads undefined, `.default()` its default (deeply frozen), any other is required", () => {
+    const bare = {
+      FLAG: z.enum(["on", "off"]).optional(),
+      MODE: z.enum(["development", "production"]).default("development"),
+      TAGS: z.array(z.string()).default(["a"]),
+      REGION: z.enum(["eu", "us"]),
+    };
+    const loaded = loadConfig(bare, { source: { FLAG: "", REGION: "eu" } })._unsafeUnwrap();
+    expect(loaded).toEqual({ FLAG: undefined, MODE: "development", TAGS: ["a"], REGION: "eu" });
+    expect(Object.isFrozen(loaded.TAGS)).toBe(true);
+    const given = loadConfig(bare, { source: { FLAG: "on", MODE: "production", REGION: "us" } });
+    expect(given._unsafeUnwrap()).toMatchObject({ FLAG: "on", MODE: "production", REGION: "us" });
+    const missing = loadConfig(bare, { source: { FLAG: "maybe" } })._unsafeUnwrapErr();
+    expect(missing.issues.map(({ key, reason }) => [key, reason === "missing"])).toEqual([
+      ["FLAG", false],
+      ["REGION", true],
+    ]);
+  });
+});
+
 describe("no value in any message (point 11)", () => {
   it("gives the validator's message with the quoted value replaced by [redacted]", () => {
     const echoing = z.string().refine((v) => v === "ok", { message: "bad value: tok_12345, not allowed" });

@@ -9,15 +9,8 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "./_internal/external-types.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link DatabaseConnectionLost} extends: `TaggedError("DatabaseConnectionLost")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const DatabaseConnectionLostBase: TaggedErrorClass<"DatabaseConnectionLost"> =
-  /* @__PURE__ */ TaggedError("DatabaseConnectionLost");
-
-export type { DatabaseConnectionLostBase };
+const /** @ignore */ DatabaseConnectionLostBase: TaggedErrorClass<"DatabaseConnectionLost"> =
+    /* @__PURE__ */ TaggedError("DatabaseConnectionLost");
 
 /**
  * The connection of a tenant transaction was lost before it committed; `cause` is the driver's error. Safe

@@ -5,13 +5,12 @@
  *
  * @module
  */
-export { DatabaseConnectionLost, type DatabaseConnectionLostBase } from "./connection-lost.ts";
+export { DatabaseConnectionLost } from "./connection-lost.ts";
 export {
   checkRowLevelSecurity,
   type RlsCheck,
   type RlsCheckOptions,
   RlsNotEnforced,
-  type RlsNotEnforcedBase,
   type RlsReport,
   type SqlQuery,
 } from "./rls-check.ts";
@@ -25,22 +24,14 @@ export {
 } from "./tenant-context.ts";
 export {
   CrossTenantAccess,
-  type CrossTenantAccessBase,
   TenantConflict,
-  type TenantConflictBase,
   TenantContextMissing,
-  type TenantContextMissingBase,
   TenantInvalid,
-  type TenantInvalidBase,
   TenantMissing,
-  type TenantMissingBase,
   TenantNotFound,
-  type TenantNotFoundBase,
   type TenantResolutionError,
   TenantSuspended,
-  type TenantSuspendedBase,
   TenantUnauthenticated,
-  type TenantUnauthenticatedBase,
   tenantProblemStatuses,
 } from "./tenant-errors.ts";
 export {
@@ -48,7 +39,6 @@ export {
   type TenantJob,
   type TenantJobHandlerOptions,
   TenantJobInvalid,
-  type TenantJobInvalidBase,
   tenantJob,
 } from "./tenant-jobs.ts";
 export {

@@ -55,13 +55,8 @@ export interface RlsReport {
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link RlsNotEnforced} extends: `TaggedError("RlsNotEnforced")` from `@keel/result`, which gives
- * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const RlsNotEnforcedBase: TaggedErrorClass<"RlsNotEnforced"> = /* @__PURE__ */ TaggedError("RlsNotEnforced");
-
-export type { RlsNotEnforcedBase };
+const /** @ignore */ RlsNotEnforcedBase: TaggedErrorClass<"RlsNotEnforced"> =
+    /* @__PURE__ */ TaggedError("RlsNotEnforced");
 
 /**
  * Row-level security is not in force for the connecting role; `problems` names each reason, and `schemas`

@@ -8,65 +8,22 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "./_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link TenantContextMissing} extends: `TaggedError("TenantContextMissing")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const TenantContextMissingBase: TaggedErrorClass<"TenantContextMissing"> =
-  /* @__PURE__ */ TaggedError("TenantContextMissing");
-/**
- * The class {@link TenantMissing} extends: `TaggedError("TenantMissing")` from `@keel/result`, which gives it
- * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const TenantMissingBase: TaggedErrorClass<"TenantMissing"> = /* @__PURE__ */ TaggedError("TenantMissing");
-/**
- * The class {@link TenantUnauthenticated} extends: `TaggedError("TenantUnauthenticated")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const TenantUnauthenticatedBase: TaggedErrorClass<"TenantUnauthenticated"> =
-  /* @__PURE__ */ TaggedError("TenantUnauthenticated");
-/**
- * The class {@link TenantInvalid} extends: `TaggedError("TenantInvalid")` from `@keel/result`, which gives it
- * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const TenantInvalidBase: TaggedErrorClass<"TenantInvalid"> = /* @__PURE__ */ TaggedError("TenantInvalid");
-/**
- * The class {@link TenantConflict} extends: `TaggedError("TenantConflict")` from `@keel/result`, which gives
- * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const TenantConflictBase: TaggedErrorClass<"TenantConflict"> = /* @__PURE__ */ TaggedError("TenantConflict");
-/**
- * The class {@link TenantNotFound} extends: `TaggedError("TenantNotFound")` from `@keel/result`, which gives
- * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const TenantNotFoundBase: TaggedErrorClass<"TenantNotFound"> = /* @__PURE__ */ TaggedError("TenantNotFound");
-/**
- * The class {@link TenantSuspended} extends: `TaggedError("TenantSuspended")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const TenantSuspendedBase: TaggedErrorClass<"TenantSuspended"> =
-  /* @__PURE__ */ TaggedError("TenantSuspended");
-/**
- * The class {@link CrossTenantAccess} extends: `TaggedError("CrossTenantAccess")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const CrossTenantAccessBase: TaggedErrorClass<"CrossTenantAccess"> =
-  /* @__PURE__ */ TaggedError("CrossTenantAccess");
-
-export type {
-  CrossTenantAccessBase,
-  TenantConflictBase,
-  TenantContextMissingBase,
-  TenantInvalidBase,
-  TenantMissingBase,
-  TenantNotFoundBase,
-  TenantSuspendedBase,
-  TenantUnauthenticatedBase,
-};
+const /** @ignore */ TenantContextMissingBase: TaggedErrorClass<"TenantContextMissing"> =
+    /* @__PURE__ */ TaggedError("TenantContextMissing");
+const /** @ignore */ TenantMissingBase: TaggedErrorClass<"TenantMissing"> =
+    /* @__PURE__ */ TaggedError("TenantMissing");
+const /** @ignore */ TenantUnauthenticatedBase: TaggedErrorClass<"TenantUnauthenticated"> =
+    /* @__PURE__ */ TaggedError("TenantUnauthenticated");
+const /** @ignore */ TenantInvalidBase: TaggedErrorClass<"TenantInvalid"> =
+    /* @__PURE__ */ TaggedError("TenantInvalid");
+const /** @ignore */ TenantConflictBase: TaggedErrorClass<"TenantConflict"> =
+    /* @__PURE__ */ TaggedError("TenantConflict");
+const /** @ignore */ TenantNotFoundBase: TaggedErrorClass<"TenantNotFound"> =
+    /* @__PURE__ */ TaggedError("TenantNotFound");
+const /** @ignore */ TenantSuspendedBase: TaggedErrorClass<"TenantSuspended"> =
+    /* @__PURE__ */ TaggedError("TenantSuspended");
+const /** @ignore */ CrossTenantAccessBase: TaggedErrorClass<"CrossTenantAccess"> =
+    /* @__PURE__ */ TaggedError("CrossTenantAccess");
 
 /**
  * Code that needs a tenant ran outside one.

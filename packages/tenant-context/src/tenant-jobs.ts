@@ -19,15 +19,8 @@ export interface TenantJob<Data> {
 }
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link TenantJobInvalid} extends: `TaggedError("TenantJobInvalid")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const TenantJobInvalidBase: TaggedErrorClass<"TenantJobInvalid"> =
-  /* @__PURE__ */ TaggedError("TenantJobInvalid");
-
-export type { TenantJobInvalidBase };
+const /** @ignore */ TenantJobInvalidBase: TaggedErrorClass<"TenantJobInvalid"> =
+    /* @__PURE__ */ TaggedError("TenantJobInvalid");
 
 /**
  * A job payload without a tenant id (not made by {@link tenantJob}), or whose data fails the handler's

@@ -7,25 +7,12 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link BodyTooLarge} extends: `TaggedError("BodyTooLarge")` from `@keel/result`, which gives it
- * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const BodyTooLargeBase: TaggedErrorClass<"BodyTooLarge"> = /* @__PURE__ */ TaggedError("BodyTooLarge");
-/**
- * The class {@link MediaTypeUnsupported} extends: `TaggedError("MediaTypeUnsupported")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const MediaTypeUnsupportedBase: TaggedErrorClass<"MediaTypeUnsupported"> =
-  /* @__PURE__ */ TaggedError("MediaTypeUnsupported");
-/**
- * The class {@link BodyIncomplete} extends: `TaggedError("BodyIncomplete")` from `@keel/result`, which gives
- * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const BodyIncompleteBase: TaggedErrorClass<"BodyIncomplete"> = /* @__PURE__ */ TaggedError("BodyIncomplete");
-
-export type { BodyIncompleteBase, BodyTooLargeBase, MediaTypeUnsupportedBase };
+const /** @ignore */ BodyTooLargeBase: TaggedErrorClass<"BodyTooLarge"> =
+    /* @__PURE__ */ TaggedError("BodyTooLarge");
+const /** @ignore */ MediaTypeUnsupportedBase: TaggedErrorClass<"MediaTypeUnsupported"> =
+    /* @__PURE__ */ TaggedError("MediaTypeUnsupported");
+const /** @ignore */ BodyIncompleteBase: TaggedErrorClass<"BodyIncomplete"> =
+    /* @__PURE__ */ TaggedError("BodyIncomplete");
 
 /**
  * A request body over the configured byte limit (by its `Content-Length`, or counted as it was read).

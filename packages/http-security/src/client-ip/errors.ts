@@ -7,22 +7,10 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link ClientAddressUnknown} extends: `TaggedError("ClientAddressUnknown")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const ClientAddressUnknownBase: TaggedErrorClass<"ClientAddressUnknown"> =
-  /* @__PURE__ */ TaggedError("ClientAddressUnknown");
-/**
- * The class {@link IpAddressInvalid} extends: `TaggedError("IpAddressInvalid")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const IpAddressInvalidBase: TaggedErrorClass<"IpAddressInvalid"> =
-  /* @__PURE__ */ TaggedError("IpAddressInvalid");
-
-export type { ClientAddressUnknownBase, IpAddressInvalidBase };
+const /** @ignore */ ClientAddressUnknownBase: TaggedErrorClass<"ClientAddressUnknown"> =
+    /* @__PURE__ */ TaggedError("ClientAddressUnknown");
+const /** @ignore */ IpAddressInvalidBase: TaggedErrorClass<"IpAddressInvalid"> =
+    /* @__PURE__ */ TaggedError("IpAddressInvalid");
 
 /**
  * No client address could be found: the runtime gave none (or not an IP address) and no trusted header

@@ -7,29 +7,12 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link CorsOriginNotAllowed} extends: `TaggedError("CorsOriginNotAllowed")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const CorsOriginNotAllowedBase: TaggedErrorClass<"CorsOriginNotAllowed"> =
-  /* @__PURE__ */ TaggedError("CorsOriginNotAllowed");
-/**
- * The class {@link CorsMethodNotAllowed} extends: `TaggedError("CorsMethodNotAllowed")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const CorsMethodNotAllowedBase: TaggedErrorClass<"CorsMethodNotAllowed"> =
-  /* @__PURE__ */ TaggedError("CorsMethodNotAllowed");
-/**
- * The class {@link CorsHeaderNotAllowed} extends: `TaggedError("CorsHeaderNotAllowed")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
-  /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
-
-export type { CorsHeaderNotAllowedBase, CorsMethodNotAllowedBase, CorsOriginNotAllowedBase };
+const /** @ignore */ CorsOriginNotAllowedBase: TaggedErrorClass<"CorsOriginNotAllowed"> =
+    /* @__PURE__ */ TaggedError("CorsOriginNotAllowed");
+const /** @ignore */ CorsMethodNotAllowedBase: TaggedErrorClass<"CorsMethodNotAllowed"> =
+    /* @__PURE__ */ TaggedError("CorsMethodNotAllowed");
+const /** @ignore */ CorsHeaderNotAllowedBase: TaggedErrorClass<"CorsHeaderNotAllowed"> =
+    /* @__PURE__ */ TaggedError("CorsHeaderNotAllowed");
 
 /**
  * A CORS preflight from an origin the allow-list does not hold.

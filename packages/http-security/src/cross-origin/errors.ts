@@ -7,22 +7,10 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link CrossOriginRequest} extends: `TaggedError("CrossOriginRequest")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const CrossOriginRequestBase: TaggedErrorClass<"CrossOriginRequest"> =
-  /* @__PURE__ */ TaggedError("CrossOriginRequest");
-/**
- * The class {@link CrossOriginRequestFromOldBrowser} extends:
- * `TaggedError("CrossOriginRequestFromOldBrowser")` from `@keel/result`, which gives it its `_tag`, `name`,
- * `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const CrossOriginRequestFromOldBrowserBase: TaggedErrorClass<"CrossOriginRequestFromOldBrowser"> =
-  /* @__PURE__ */ TaggedError("CrossOriginRequestFromOldBrowser");
-
-export type { CrossOriginRequestBase, CrossOriginRequestFromOldBrowserBase };
+const /** @ignore */ CrossOriginRequestBase: TaggedErrorClass<"CrossOriginRequest"> =
+    /* @__PURE__ */ TaggedError("CrossOriginRequest");
+const /** @ignore */ CrossOriginRequestFromOldBrowserBase: TaggedErrorClass<"CrossOriginRequestFromOldBrowser"> =
+    /* @__PURE__ */ TaggedError("CrossOriginRequestFromOldBrowser");
 
 /**
  * A state-changing request the browser marked as cross-site or same-site (`Sec-Fetch-Site`), from an

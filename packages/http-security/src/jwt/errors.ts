@@ -8,65 +8,22 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link JwtMissing} extends: `TaggedError("JwtMissing")` from `@keel/result`, which gives it its
- * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const JwtMissingBase: TaggedErrorClass<"JwtMissing"> = /* @__PURE__ */ TaggedError("JwtMissing");
-/**
- * The class {@link JwtMalformed} extends: `TaggedError("JwtMalformed")` from `@keel/result`, which gives it
- * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const JwtMalformedBase: TaggedErrorClass<"JwtMalformed"> = /* @__PURE__ */ TaggedError("JwtMalformed");
-/**
- * The class {@link JwtAlgorithmNotAllowed} extends: `TaggedError("JwtAlgorithmNotAllowed")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const JwtAlgorithmNotAllowedBase: TaggedErrorClass<"JwtAlgorithmNotAllowed"> =
-  /* @__PURE__ */ TaggedError("JwtAlgorithmNotAllowed");
-/**
- * The class {@link JwtInvalidSignature} extends: `TaggedError("JwtInvalidSignature")` from `@keel/result`,
- * which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const JwtInvalidSignatureBase: TaggedErrorClass<"JwtInvalidSignature"> =
-  /* @__PURE__ */ TaggedError("JwtInvalidSignature");
-/**
- * The class {@link JwtExpired} extends: `TaggedError("JwtExpired")` from `@keel/result`, which gives it its
- * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const JwtExpiredBase: TaggedErrorClass<"JwtExpired"> = /* @__PURE__ */ TaggedError("JwtExpired");
-/**
- * The class {@link JwtNotYetValid} extends: `TaggedError("JwtNotYetValid")` from `@keel/result`, which gives
- * it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const JwtNotYetValidBase: TaggedErrorClass<"JwtNotYetValid"> = /* @__PURE__ */ TaggedError("JwtNotYetValid");
-/**
- * The class {@link JwtClaimInvalid} extends: `TaggedError("JwtClaimInvalid")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const JwtClaimInvalidBase: TaggedErrorClass<"JwtClaimInvalid"> =
-  /* @__PURE__ */ TaggedError("JwtClaimInvalid");
-/**
- * The class {@link JwtKeyUnavailable} extends: `TaggedError("JwtKeyUnavailable")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const JwtKeyUnavailableBase: TaggedErrorClass<"JwtKeyUnavailable"> =
-  /* @__PURE__ */ TaggedError("JwtKeyUnavailable");
-
-export type {
-  JwtAlgorithmNotAllowedBase,
-  JwtClaimInvalidBase,
-  JwtExpiredBase,
-  JwtInvalidSignatureBase,
-  JwtKeyUnavailableBase,
-  JwtMalformedBase,
-  JwtMissingBase,
-  JwtNotYetValidBase,
-};
+const /** @ignore */ JwtMissingBase: TaggedErrorClass<"JwtMissing"> =
+    /* @__PURE__ */ TaggedError("JwtMissing");
+const /** @ignore */ JwtMalformedBase: TaggedErrorClass<"JwtMalformed"> =
+    /* @__PURE__ */ TaggedError("JwtMalformed");
+const /** @ignore */ JwtAlgorithmNotAllowedBase: TaggedErrorClass<"JwtAlgorithmNotAllowed"> =
+    /* @__PURE__ */ TaggedError("JwtAlgorithmNotAllowed");
+const /** @ignore */ JwtInvalidSignatureBase: TaggedErrorClass<"JwtInvalidSignature"> =
+    /* @__PURE__ */ TaggedError("JwtInvalidSignature");
+const /** @ignore */ JwtExpiredBase: TaggedErrorClass<"JwtExpired"> =
+    /* @__PURE__ */ TaggedError("JwtExpired");
+const /** @ignore */ JwtNotYetValidBase: TaggedErrorClass<"JwtNotYetValid"> =
+    /* @__PURE__ */ TaggedError("JwtNotYetValid");
+const /** @ignore */ JwtClaimInvalidBase: TaggedErrorClass<"JwtClaimInvalid"> =
+    /* @__PURE__ */ TaggedError("JwtClaimInvalid");
+const /** @ignore */ JwtKeyUnavailableBase: TaggedErrorClass<"JwtKeyUnavailable"> =
+    /* @__PURE__ */ TaggedError("JwtKeyUnavailable");
 
 /**
  * No token: the request has no `Authorization: Bearer` header (nor the configured cookie), or the token

@@ -8,55 +8,18 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link PasswordEmpty} extends: `TaggedError("PasswordEmpty")` from `@keel/result`, which gives it
- * its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const PasswordEmptyBase: TaggedErrorClass<"PasswordEmpty"> = /* @__PURE__ */ TaggedError("PasswordEmpty");
-/**
- * The class {@link PasswordTooLong} extends: `TaggedError("PasswordTooLong")` from `@keel/result`, which
- * gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it
- * inherits.
- */
-const PasswordTooLongBase: TaggedErrorClass<"PasswordTooLong"> =
-  /* @__PURE__ */ TaggedError("PasswordTooLong");
-/**
- * The class {@link PasswordNotWellFormed} extends: `TaggedError("PasswordNotWellFormed")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const PasswordNotWellFormedBase: TaggedErrorClass<"PasswordNotWellFormed"> =
-  /* @__PURE__ */ TaggedError("PasswordNotWellFormed");
-/**
- * The class {@link PasswordHashMalformed} extends: `TaggedError("PasswordHashMalformed")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const PasswordHashMalformedBase: TaggedErrorClass<"PasswordHashMalformed"> =
-  /* @__PURE__ */ TaggedError("PasswordHashMalformed");
-/**
- * The class {@link PasswordHashUnsupported} extends: `TaggedError("PasswordHashUnsupported")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const PasswordHashUnsupportedBase: TaggedErrorClass<"PasswordHashUnsupported"> =
-  /* @__PURE__ */ TaggedError("PasswordHashUnsupported");
-/**
- * The class {@link PasswordHashingFailed} extends: `TaggedError("PasswordHashingFailed")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const PasswordHashingFailedBase: TaggedErrorClass<"PasswordHashingFailed"> =
-  /* @__PURE__ */ TaggedError("PasswordHashingFailed");
-
-export type {
-  PasswordEmptyBase,
-  PasswordHashingFailedBase,
-  PasswordHashMalformedBase,
-  PasswordHashUnsupportedBase,
-  PasswordNotWellFormedBase,
-  PasswordTooLongBase,
-};
+const /** @ignore */ PasswordEmptyBase: TaggedErrorClass<"PasswordEmpty"> =
+    /* @__PURE__ */ TaggedError("PasswordEmpty");
+const /** @ignore */ PasswordTooLongBase: TaggedErrorClass<"PasswordTooLong"> =
+    /* @__PURE__ */ TaggedError("PasswordTooLong");
+const /** @ignore */ PasswordNotWellFormedBase: TaggedErrorClass<"PasswordNotWellFormed"> =
+    /* @__PURE__ */ TaggedError("PasswordNotWellFormed");
+const /** @ignore */ PasswordHashMalformedBase: TaggedErrorClass<"PasswordHashMalformed"> =
+    /* @__PURE__ */ TaggedError("PasswordHashMalformed");
+const /** @ignore */ PasswordHashUnsupportedBase: TaggedErrorClass<"PasswordHashUnsupported"> =
+    /* @__PURE__ */ TaggedError("PasswordHashUnsupported");
+const /** @ignore */ PasswordHashingFailedBase: TaggedErrorClass<"PasswordHashingFailed"> =
+    /* @__PURE__ */ TaggedError("PasswordHashingFailed");
 
 /**
  * An empty password: refused when hashing and when verifying, so no account can have one.

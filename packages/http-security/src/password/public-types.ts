@@ -7,20 +7,14 @@
 export type { PasswordBackendName, PasswordBackendThread } from "./backend.ts";
 export {
   PasswordEmpty,
-  type PasswordEmptyBase,
   type PasswordError,
   type PasswordHashError,
   PasswordHashingFailed,
-  type PasswordHashingFailedBase,
   PasswordHashMalformed,
-  type PasswordHashMalformedBase,
   PasswordHashUnsupported,
-  type PasswordHashUnsupportedBase,
   type PasswordInputError,
   PasswordNotWellFormed,
-  type PasswordNotWellFormedBase,
   PasswordTooLong,
-  type PasswordTooLongBase,
 } from "./errors.ts";
 
 export type {

@@ -9,20 +9,10 @@ import { TaggedError } from "@keel/result";
 import type { TaggedErrorClass } from "../_internal/external-types.ts";
 
 // Typed constants, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself.
-/**
- * The class {@link RateLimited} extends: `TaggedError("RateLimited")` from `@keel/result`, which gives it its
- * `_tag`, `name`, `message`, `cause` and fields. Exported as a type only, to show what it inherits.
- */
-const RateLimitedBase: TaggedErrorClass<"RateLimited"> = /* @__PURE__ */ TaggedError("RateLimited");
-/**
- * The class {@link RateLimitStoreUnavailable} extends: `TaggedError("RateLimitStoreUnavailable")` from
- * `@keel/result`, which gives it its `_tag`, `name`, `message`, `cause` and fields. Exported as a type only,
- * to show what it inherits.
- */
-const RateLimitStoreUnavailableBase: TaggedErrorClass<"RateLimitStoreUnavailable"> =
-  /* @__PURE__ */ TaggedError("RateLimitStoreUnavailable");
-
-export type { RateLimitedBase, RateLimitStoreUnavailableBase };
+const /** @ignore */ RateLimitedBase: TaggedErrorClass<"RateLimited"> =
+    /* @__PURE__ */ TaggedError("RateLimited");
+const /** @ignore */ RateLimitStoreUnavailableBase: TaggedErrorClass<"RateLimitStoreUnavailable"> =
+    /* @__PURE__ */ TaggedError("RateLimitStoreUnavailable");
 
 /**
  * The request went over its allowance: answer 429 with `Retry-After`. `retryAfterMs` is the wait after

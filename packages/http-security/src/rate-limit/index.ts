@@ -9,10 +9,8 @@
 export {
   type RateLimitError,
   RateLimited,
-  type RateLimitedBase,
   type RateLimitedFields,
   RateLimitStoreUnavailable,
-  type RateLimitStoreUnavailableBase,
 } from "./errors.ts";
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export {
