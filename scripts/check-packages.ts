@@ -334,8 +334,38 @@ function checkRuntimePins(): string[] {
     );
 }
 
+const bumps = ["patch", "minor", "major"] as const;
+
+/**
+ * The pending changesets against the root README's versioning policy: a minor (or major) of a package is
+ * released with a minor of every package that depends on it, so that a `^0.x.0` range never pulls a
+ * breaking change of a dependency in through a patch. (changesets would give the dependents a patch.)
+ */
+function checkPendingBumps(packages: readonly WorkspacePackage[]): string[] {
+  const dir = join(repoRoot, ".changeset");
+  const bump = new Map<string, number>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".md") && name !== "README.md")) {
+    const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(dir, file), "utf8"))?.[1] ?? "";
+    for (const [, name, kind] of front.matchAll(/^["']?([^"':]+)["']?\s*:\s*(patch|minor|major)\s*$/gm)) {
+      const level = bumps.indexOf(kind as (typeof bumps)[number]);
+      if (name !== undefined) bump.set(name, Math.max(bump.get(name) ?? -1, level));
+    }
+  }
+  const findings: string[] = [];
+  for (const pkg of packages) {
+    for (const dependency of Object.keys(pkg.manifest.dependencies ?? {})) {
+      if ((bump.get(dependency) ?? -1) >= 1 && (bump.get(pkg.name) ?? -1) < 1) {
+        findings.push(
+          `.changeset: ${dependency} has a pending ${bumps[bump.get(dependency) ?? 1]}, so ${pkg.name}, which depends on it, needs a minor too (see "Versions and releases" in the README)`,
+        );
+      }
+    }
+  }
+  return findings;
+}
+
 const packages = listPublicPackages();
-const findings = [...checkRuntimePins(), ...packages.flatMap(checkPackage)];
+const findings = [...checkRuntimePins(), ...packages.flatMap(checkPackage), ...checkPendingBumps(packages)];
 for (const finding of findings) console.error(`check-packages: ${finding}`);
 if (findings.length > 0) {
   console.error(`check-packages: ${findings.length} problem(s) found`);

@@ -66,7 +66,7 @@ for (const pkg of packages) {
   );
   if (!ok) {
     failed.push(pkg.name);
-    const reason = result.timedOut ? "timed out after 120 s" : lastLines(result.output, 40);
+    const reason = result.timedOut ? "timed out after 600 s" : lastLines(result.output, 40);
     console.log(`    in ${fromRoot(pkg.dir)}:\n${reason.replace(/^/gm, "    ")}`);
   }
   if (values.publish) continue;

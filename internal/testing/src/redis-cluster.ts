@@ -307,12 +307,22 @@ async function startCluster(redisServer: string, redisCli: string): Promise<Redi
     })();
     return stopping;
   };
+  // freePort() lets the port go before redis-server binds it, so it may hand out the same one twice.
+  const taken = new Set<number>();
+  const uniquePort = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      return port;
+    }
+  };
   try {
     const nodes: ClusterNode[] = [];
     for (let i = 0; i < 6; i++) {
-      const port = await freePort();
+      const port = await uniquePort();
       // The bus port is named, not port + 10000, which may be taken or past 65535.
-      const busPort = await freePort();
+      const busPort = await uniquePort();
       const nodeDir = join(dir, String(port));
       await mkdir(nodeDir);
       const started = startProcess(

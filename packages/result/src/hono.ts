@@ -3,7 +3,11 @@
  *
  * @module
  */
+// Hono's `requestId: string` entry of ContextVariableMap, for this file's own reads of it. Only here: the
+// built .d.ts leaves it out, so importing this entry does not type `c.var.requestId` in apps that never set it.
+
 import type { HTTPException } from "hono/http-exception";
+import type {} from "hono/request-id";
 import type { Result, ResultAsync } from "neverthrow";
 import type {
   BlankInput,
@@ -12,7 +16,6 @@ import type {
   Env,
   ErrorHandler,
   Handler,
-  RequestIdVariables as HonoRequestIdVariables,
   Input,
   NotFoundHandler,
 } from "./_internal/external-types.ts";
@@ -234,21 +237,3 @@ function statusProblem(c: AnyContext, status: number, detail: string): ProblemDe
 export function problemOnNotFound(): NotFoundHandler {
   return (c) => sendProblem(c as unknown as AnyContext, statusProblem(c as unknown as AnyContext, 404, ""));
 }
-
-/**
- * The `c.var.requestId` these handlers read: Hono's own entry of `ContextVariableMap` (what Hono's and Keel's
- * `requestId()` set). Importing this entry types `c.var.requestId` in every app, as importing
- * `hono/request-id` does.
- *
- * @example
- * ```ts
- * import type { RequestIdVariables } from "@keel/result/hono";
- * import { Hono } from "hono";
- * import { requestId } from "hono/request-id";
- *
- * const app = new Hono<{ Variables: RequestIdVariables }>().use(requestId());
- * app.get("/", (c) => c.text(c.var.requestId));
- * console.assert((await (await app.request("/", { headers: { "x-request-id": "r-1" } })).text()) === "r-1");
- * ```
- */
-export type RequestIdVariables = HonoRequestIdVariables;

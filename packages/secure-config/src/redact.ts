@@ -1,6 +1,6 @@
 /**
  * Redact structured log data: `Secret`s and values under sensitive keys, without code generation (so it
- * runs on Workers, where pino's `redact` could not up to pino 9.11, pino #1612), cycle-safe, never touching
+ * runs on Workers, where pino's `redact` could not up to pino 9.11), cycle-safe, never touching
  * the input, never throwing.
  *
  * @module
@@ -97,9 +97,9 @@ const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, ""
  * become the censor; so do values under a sensitive key (the defaults plus `keys`), however nested, in
  * objects, arrays, `Map`s, `Headers`, `URLSearchParams` and `FormData`. A `URL` (or a URL string with
  * credentials or a query) keeps everything but its password and sensitive query parameters. Cycles become
- * `"[circular]"`. An `Error` becomes a plain object with its `name`, `message`, `stack` and `cause` (what
- * redaction changes in the message, it changes in the stack too). It never throws and never modifies its
- * input; any depth works, in linear time.
+ * `"[circular]"`. An `Error` becomes a plain object with its `name`, `message`, `stack` and `cause` (the
+ * stack's first line rebuilt from the redacted name and message, then its frame lines only). It never
+ * throws and never modifies its input; any depth works, in linear time.
  * Invalid options throw a `RangeError` here, at set-up.
  *
  * @example

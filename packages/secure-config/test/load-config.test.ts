@@ -115,6 +115,22 @@ describe("a bare Standard Schema decides what a missing variable loads as, as it
       ["REGION", true],
     ]);
   });
+
+  it("a schema that accepts anything stays required: z.coerce, z.any, .catch never invent a value", () => {
+    const lax = {
+      SESSION_SECRET: z.coerce.string().min(8),
+      ENABLED: z.coerce.boolean(),
+      ANYTHING: z.any(),
+      CAUGHT: z.string().catch("c"),
+    };
+    const loaded = loadConfig(lax, { source: {} })._unsafeUnwrapErr();
+    expect(loaded.issues.map(({ key, reason }) => [key, reason])).toEqual([
+      ["SESSION_SECRET", "missing"],
+      ["ENABLED", "missing"],
+      ["ANYTHING", "missing"],
+      ["CAUGHT", "missing"],
+    ]);
+  });
 });
 
 describe("no value in any message (point 11)", () => {

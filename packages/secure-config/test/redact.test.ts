@@ -104,10 +104,14 @@ describe("redact()", () => {
     expect(JSON.parse(JSON.stringify(output)).err.stack).toBe(error.stack);
   });
 
-  it("keeps a stack set by hand or by a library, once, and marks an unreadable one", () => {
+  it("keeps a stack set by hand or by a library as its frames under the error's own first line, and marks an unreadable one", () => {
     const custom = new Error("custom");
     custom.stack = "CustomError: custom\n    at handler (app.ts:1:1)";
-    expect(redact(custom)).toEqual({ name: "Error", message: "custom", stack: custom.stack });
+    expect(redact(custom)).toEqual({
+      name: "Error",
+      message: "custom",
+      stack: "Error: custom\n    at handler (app.ts:1:1)",
+    });
     const enumerable = Object.defineProperty(new Error("e"), "stack", { value: "S", enumerable: true });
     expect(Object.keys(redact(enumerable))).toEqual(["name", "message", "stack"]);
     const throwing = Object.defineProperty(new Error("t"), "stack", {
@@ -130,6 +134,27 @@ describe("redact()", () => {
     const hidden = censorMessages(new Error("user ada@example.com not found"));
     expect(hidden.message).toBe("***");
     expect(hidden.stack).not.toContain("ada@example.com");
+    // Only the first line changes: a one-letter message censored does not touch the frames.
+    const e = new Error("e");
+    expect(censorMessages(e).stack).toBe(e.stack?.replace(/^Error: e\n/, "Error: ***\n"));
+  });
+
+  it("keeps only the frames of a stack: a message scrubbed after the fact, or a cause's stack appended to it, never shows", () => {
+    const scrubbed = new Error("connect to postgres://app:hunter2@db/app failed");
+    scrubbed.message = "connect failed";
+    const appended = new Error("query failed");
+    appended.stack = `${appended.stack}\nCaused by: Error: password hunter2 refused\n    at connect (db.ts:1:1)`;
+    for (const error of [scrubbed, appended]) {
+      const copy = redact({ err: error });
+      expect(JSON.stringify(copy)).not.toContain("hunter2");
+      expect(copy.err.stack?.split("\n")[0]).toBe(`Error: ${error.message}`);
+      expect(
+        copy.err.stack
+          ?.split("\n")
+          .slice(1)
+          .every((line) => /^\s+at\s/.test(line)),
+      ).toBe(true);
+    }
   });
 
   it("stops at maxDepth instead of overflowing the stack", () => {

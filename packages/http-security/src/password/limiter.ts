@@ -22,14 +22,17 @@ export function createLimiter(concurrency: number, options: LimiterOptions = {})
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
+    // A finished task hands its slot straight to the next in line (`running` stays), so a call arriving in
+    // between never finds a slot free out of turn.
     if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    else running++;
     try {
       if (options.turnBetweenTasks === true) await new Promise((resolve) => setTimeout(resolve, 0));
       return await task();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next === undefined) running--;
+      else next();
     }
   };
 }

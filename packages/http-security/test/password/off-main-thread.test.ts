@@ -178,6 +178,44 @@ describe("on the main thread (workerd): one derivation at a time", () => {
     }
   });
 
+  it("a call arriving just as a slot frees waits its turn: never more than `concurrency` at once", async () => {
+    for (const turnBetweenTasks of [false, true]) {
+      const limit = createLimiter(1, { turnBetweenTasks });
+      let running = 0;
+      let most = 0;
+      const order: string[] = [];
+      const task = (name: string, wait: Promise<unknown>) => async () => {
+        running++;
+        most = Math.max(most, running);
+        order.push(name);
+        await wait;
+        running--;
+      };
+      // A's task hands back a plain promise, so its end frees the slot in as few microtasks as possible.
+      let finishA = (): void => undefined;
+      const a = limit(
+        () =>
+          new Promise<void>((resolve) => {
+            running++;
+            most = Math.max(most, running);
+            order.push("A");
+            finishA = () => {
+              running--;
+              resolve();
+            };
+          }),
+      );
+      const b = limit(task("B", new Promise((resolve) => setTimeout(resolve, 5))));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      finishA();
+      let c: Promise<void> | undefined;
+      queueMicrotask(() => (c = limit(task("C", Promise.resolve()))));
+      await Promise.all([a, b]);
+      await c;
+      expect([most, order]).toEqual([1, ["A", "B", "C"]]);
+    }
+  });
+
   it("with turnBetweenTasks, every task starts on a new turn of the event loop", async () => {
     for (const turnBetweenTasks of [false, true]) {
       const limit = createLimiter(1, { turnBetweenTasks });

@@ -26,10 +26,6 @@ export type {
 } from "hono";
 export type {
   /** @internal */
-  RequestIdVariables,
-} from "hono/request-id";
-export type {
-  /** @internal */
   BlankInput,
 } from "hono/types";
 export type {

@@ -79,20 +79,35 @@ function redactString(value: string, settings: RedactSettings): string {
   return credentialedUrl.test(value) && URL.canParse(value) ? censorUrl(new URL(value), settings) : value;
 }
 
+/**
+ * The stack as a redacted copy shows it: the first line rebuilt from the redacted name and message, then
+ * the frame lines ("    at ...") only. Anything else a stack holds may hold what redaction hides: the
+ * message as it was when the error was made (an app may have scrubbed it since), a cause's stack that a
+ * library appended (causes are copied on their own). So it is dropped, not searched.
+ */
+function redactedStack(stack: string, name: unknown, message: unknown, settings: RedactSettings): string {
+  const shown = (key: string, value: unknown): string =>
+    typeof value !== "string"
+      ? ""
+      : settings.isSensitive(key)
+        ? settings.censor
+        : redactString(value, settings);
+  const head = [shown("name", name), shown("message", message)].filter((part) => part !== "").join(": ");
+  const frames = stack.split("\n").filter((line) => /^\s+at\s/.test(line));
+  return [head, ...frames].join("\n");
+}
+
 function errorEntries(error: Error, settings: RedactSettings): [Key, unknown][] {
+  const name = read(error, "name");
   const message = read(error, "message");
   const entries: [Key, unknown][] = [
-    ["name", read(error, "name")],
+    ["name", name],
     ["message", message],
   ];
-  // The stack is what a logged error is for. It repeats the message (V8 and JavaScriptCore start it with
-  // "Name: message"), so whatever redaction changes in the message, it changes in the stack too.
-  let stack = read(error, "stack");
-  if (typeof stack === "string" && typeof message === "string" && message !== "") {
-    const shown = settings.isSensitive("message") ? settings.censor : redactString(message, settings);
-    if (shown !== message) stack = stack.replaceAll(message, shown);
-  }
-  if (typeof stack === "string" || stack === unreadable) entries.push(["stack", stack]);
+  // The stack is what a logged error is for: where it was thrown.
+  const stack = read(error, "stack");
+  if (typeof stack === "string") entries.push(["stack", redactedStack(stack, name, message, settings)]);
+  else if (stack === unreadable) entries.push(["stack", stack]);
   for (const key of Object.keys(error))
     if (key !== "name" && key !== "message" && key !== "stack") entries.push([key, read(error, key)]);
   for (const key of ["cause", "errors"]) {

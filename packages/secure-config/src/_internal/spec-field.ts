@@ -15,8 +15,11 @@ const asFields = new WeakMap<StandardSchemaV1, Field<unknown>>();
 /**
  * A spec entry as a field: a Keel field as it is; a bare Standard Schema as a non-secret field validating
  * the raw string, whose reason is the validator's message with the value replaced. The schema decides what
- * a missing (or empty) variable loads as, as its type says: one that accepts `undefined` (Zod's
- * `.optional()`, `.default(…)`) gives what it returns for it; any other makes the variable required.
+ * a missing (or empty) variable loads as, as its type says, when it is a checking schema that accepts
+ * `undefined` (Zod's `.optional()`, `.default(…)`): it gives what the schema returns for `undefined`. Any
+ * other makes the variable required, including a schema that accepts anything (`z.coerce.string()` turns
+ * `undefined` into `"undefined"`, `.catch(…)` swallows it): it is told by accepting an object, which no
+ * variable holds.
  */
 export function fieldOf(candidate: FieldLike): Field<unknown> {
   if (isField(candidate)) return candidate;
@@ -26,11 +29,12 @@ export function fieldOf(candidate: FieldLike): Field<unknown> {
     const parse = (raw: string) =>
       validate(raw).mapErr((error) => schemaReason(candidate, error.issues, raw, raw));
     const field = makeField("schema", parse, undefined);
-    // Asked once, here at set-up: what the schema makes of an absent value.
+    // Asked once, here at set-up (a default computed by a function is computed once).
     const absent = validate(undefined);
-    made = absent.isErr()
-      ? field
-      : Object.freeze({ ...field, fallback: Object.freeze({ value: frozenCopy(absent.value) }) });
+    made =
+      absent.isErr() || validate({}).isOk()
+        ? field
+        : Object.freeze({ ...field, fallback: Object.freeze({ value: frozenCopy(absent.value) }) });
     asFields.set(candidate, made);
   }
   return made;
