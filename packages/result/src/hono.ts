@@ -3,22 +3,13 @@
  *
  * @module
  */
+import type { HTTPException } from "hono/http-exception";
 // Hono's `requestId: string` entry of ContextVariableMap, for this file's own reads of it. Only here: the
 // built .d.ts leaves it out, so importing this entry does not type `c.var.requestId` in apps that never set it.
-
-import type { HTTPException } from "hono/http-exception";
 import type {} from "hono/request-id";
 import type { Result, ResultAsync } from "neverthrow";
-import type {
-  BlankInput,
-  ContentfulStatusCode,
-  Context,
-  Env,
-  ErrorHandler,
-  Handler,
-  Input,
-  NotFoundHandler,
-} from "./_internal/external-types.ts";
+// Hono's types, each documented by Hono (see the file).
+import type * as hono from "./_internal/external-types.ts";
 import { statusPhrase } from "./_internal/status-phrases.ts";
 import type { Mapped, ProblemContext, ProblemDetails, ProblemMapper } from "./problem.ts";
 
@@ -28,10 +19,10 @@ export type HandlerResult<T, E> = Result<T, E> | ResultAsync<T, E> | Promise<Res
 /** Options for {@link resultHandler}. */
 export interface ResultHandlerOptions {
   /** Status of the JSON success response; defaults to 200. */
-  readonly status?: ContentfulStatusCode;
+  readonly status?: hono.ContentfulStatusCode;
 }
 
-type AnyContext = Context<Env, string, Input>;
+type AnyContext = hono.Context<hono.Env, string, hono.Input>;
 
 function problemContext(c: AnyContext, withInstance = true): ProblemContext {
   // Hono's requestId middleware sets c.var.requestId: use it so the client, the logs and the problem agree.
@@ -62,7 +53,7 @@ function problemContext(c: AnyContext, withInstance = true): ProblemContext {
  * ```
  */
 export function problemResponse(
-  c: Context,
+  c: hono.Context,
   problems: ProblemMapper,
   error: unknown,
   options: ProblemResponseOptions = {},
@@ -83,7 +74,7 @@ export interface ProblemResponseOptions {
 
 /** Sends `problem` through the context, so that headers middleware set stay on it. */
 function sendProblem(c: AnyContext, problem: ProblemDetails): Response {
-  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+  return c.body(JSON.stringify(problem), problem.status as hono.ContentfulStatusCode, {
     "content-type": "application/problem+json",
   });
 }
@@ -96,11 +87,11 @@ function sendProblem(c: AnyContext, problem: ProblemDetails): Response {
 export type Responder<Tag extends string = string> = <
   T,
   E,
-  HonoEnv extends Env,
+  HonoEnv extends hono.Env,
   Path extends string,
-  I extends Input,
+  I extends hono.Input,
 >(
-  c: Context<HonoEnv, Path, I>,
+  c: hono.Context<HonoEnv, Path, I>,
   result: HandlerResult<T, E> & Mapped<E, Tag>,
   options?: ResultHandlerOptions,
 ) => Promise<Response>;
@@ -156,14 +147,14 @@ export function resultHandler<
   Tag extends string,
   T,
   E,
-  HonoEnv extends Env = Env,
+  HonoEnv extends hono.Env = hono.Env,
   Path extends string = string,
-  I extends Input = BlankInput,
+  I extends hono.Input = hono.BlankInput,
 >(
   problems: ProblemMapper<Tag>,
-  handler: (c: Context<HonoEnv, Path, I>) => HandlerResult<T, E> & Mapped<E, Tag>,
+  handler: (c: hono.Context<HonoEnv, Path, I>) => HandlerResult<T, E> & Mapped<E, Tag>,
   options: ResultHandlerOptions = {},
-): Handler<HonoEnv, Path, I> {
+): hono.Handler<HonoEnv, Path, I> {
   const respond = createResponder(problems);
   return (c) => respond(c, handler(c), options);
 }
@@ -189,7 +180,7 @@ export function resultHandler<
  * console.assert(response.status === 500 && !(await response.text()).includes("hunter2"));
  * ```
  */
-export function problemOnError(problems: ProblemMapper): ErrorHandler {
+export function problemOnError(problems: ProblemMapper): hono.ErrorHandler {
   return (error, c) => {
     // Duck-typed as Hono's own handler does, so an HTTPException from a second copy of Hono still counts.
     if (!("getResponse" in error) || typeof error.getResponse !== "function") {
@@ -234,6 +225,6 @@ function statusProblem(c: AnyContext, status: number, detail: string): ProblemDe
  * console.assert((await response.json()).instance === "/missing");
  * ```
  */
-export function problemOnNotFound(): NotFoundHandler {
+export function problemOnNotFound(): hono.NotFoundHandler {
   return (c) => sendProblem(c as unknown as AnyContext, statusProblem(c as unknown as AnyContext, 404, ""));
 }
