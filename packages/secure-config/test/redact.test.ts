@@ -145,15 +145,10 @@ describe("redact()", () => {
     const appended = new Error("query failed");
     appended.stack = `${appended.stack}\nCaused by: Error: password hunter2 refused\n    at connect (db.ts:1:1)`;
     for (const error of [scrubbed, appended]) {
-      const copy = redact({ err: error });
-      expect(JSON.stringify(copy)).not.toContain("hunter2");
-      expect(copy.err.stack?.split("\n")[0]).toBe(`Error: ${error.message}`);
-      expect(
-        copy.err.stack
-          ?.split("\n")
-          .slice(1)
-          .every((line) => /^\s+at\s/.test(line)),
-      ).toBe(true);
+      expect(JSON.stringify(redact({ err: error }))).not.toContain("hunter2");
+      const [head, ...frames] = redact(error).stack?.split("\n") ?? [];
+      expect(head).toBe(`Error: ${error.message}`);
+      expect(frames.length > 0 && frames.every((line) => /^\s+at\s/.test(line))).toBe(true);
     }
   });
 
