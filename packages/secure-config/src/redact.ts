@@ -96,8 +96,8 @@ const normalise = (key: string): string => key.toLowerCase().replace(/[-_]/g, ""
  * Builds (once) a redactor: a function returning a redacted deep copy of a value. `Secret`s anywhere
  * become the censor; so do values under a sensitive key (the defaults plus `keys`), however nested, in
  * objects, arrays, `Map`s, `Headers`, `URLSearchParams` and `FormData`. A `URL` (or a URL string with
- * credentials or a query) keeps everything but its password and sensitive query parameters. Cycles become
- * `"[circular]"`. An `Error` becomes a plain object with its `name`, `message`, `stack` and `cause` (the
+ * credentials or a query) keeps everything but its password and sensitive query parameters, and any other
+ * text loses the password of each URL it quotes. Cycles become `"[circular]"`. An `Error` becomes a plain object with its `name`, `message`, `stack` and `cause` (the
  * stack's first line rebuilt from the redacted name and message, then its frame lines only). It never
  * throws and never modifies its input; any depth works, in linear time.
  * Invalid options throw a `RangeError` here, at set-up.

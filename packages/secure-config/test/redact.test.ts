@@ -63,6 +63,40 @@ describe("redact()", () => {
     });
   });
 
+  it("hides the password of a URL quoted inside text, as drivers' error messages do", () => {
+    const cases: [string, string][] = [
+      [
+        "connect to postgres://app:hunter2@db.internal:5432/app failed",
+        "connect to postgres://app:[redacted]@db.internal:5432/app failed",
+      ],
+      ["redis://:hunter2@cache:6379 refused", "redis://:[redacted]@cache:6379 refused"],
+      ["a://u:p@ss@host/x and b://x:y@z", "a://u:[redacted]@host/x and b://x:[redacted]@z"],
+      ["only a user: amqp://guest@mq/vhost", "only a user: amqp://guest@mq/vhost"],
+      ["a port, no user: see http://host:8080/path", "a port, no user: see http://host:8080/path"],
+    ];
+    for (const [text, shown] of cases) {
+      expect(redact({ note: text }).note).toBe(shown);
+      expect(redact(new Error(text)).message).toBe(shown);
+    }
+  });
+
+  it("never lets a quoted URL's password through, in linear time on hostile text (fast-check)", () => {
+    const safe = fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.string(), safe, safe, fc.string(), (before, user, password, after) => {
+        const secret = `Pw${password}`;
+        const shown = redact({ note: `${before} postgres://${user}:${secret}@db/x ${after}` }).note;
+        expect(shown).toContain(`postgres://${user}:[redacted]@db/x`);
+        expect(shown.split(":[redacted]@").join("")).not.toContain(`:${secret}@`);
+      }),
+      { numRuns: 1000 },
+    );
+    // A quadratic scan would take minutes on these; each is one pass.
+    for (const hostile of ["a://".repeat(250_000), `a://${":".repeat(1_000_000)}`, "a://@".repeat(200_000)]) {
+      expect(typeof redact({ note: hostile }).note).toBe("string");
+    }
+  });
+
   it("leaves the input untouched", () => {
     const input = { user: { password: "p", name: "ada" }, tags: ["a"] };
     const before = structuredClone(input);

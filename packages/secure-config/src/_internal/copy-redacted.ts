@@ -74,9 +74,44 @@ function isEntryCollection(value: object): value is { entries(): Iterable<readon
   );
 }
 
-/** A string as a redactor writes it: a URL with credentials or a query censored, any other text as it is. */
+/**
+ * Text with the password of every URL in it censored ("connect to postgres://app:pw@db failed"), in one
+ * pass: each "://" is followed to the end of its authority (the first "/", "?", "#" or white space), and a
+ * ":" before the authority's last "@" starts a password. No regular expression, so no backtracking on
+ * hostile text.
+ */
+function censorPasswordsInText(text: string, censor: string): string {
+  let out = "";
+  let copiedTo = 0;
+  let at = text.indexOf("://");
+  while (at !== -1) {
+    let end = at + 3;
+    let lastAt = -1;
+    let colon = -1;
+    while (end < text.length && !"/?#".includes(text[end] ?? "") && !/\s/.test(text[end] ?? "")) {
+      if (text[end] === "@") lastAt = end;
+      else if (text[end] === ":" && colon === -1) colon = end;
+      end++;
+    }
+    if (colon !== -1 && colon < lastAt) {
+      out += `${text.slice(copiedTo, colon + 1)}${censor}`;
+      copiedTo = lastAt;
+    }
+    at = text.indexOf("://", end);
+  }
+  return copiedTo === 0 ? text : out + text.slice(copiedTo);
+}
+
+/**
+ * A string as a redactor writes it: a URL with credentials or a query censored, and in any other text the
+ * password of each URL it quotes.
+ */
 function redactString(value: string, settings: RedactSettings): string {
-  return credentialedUrl.test(value) && URL.canParse(value) ? censorUrl(new URL(value), settings) : value;
+  // A whole URL (no white space: text that starts with one is text) loses its sensitive query values too.
+  if (credentialedUrl.test(value) && !/\s/.test(value) && URL.canParse(value)) {
+    return censorUrl(new URL(value), settings);
+  }
+  return censorPasswordsInText(value, settings.censor);
 }
 
 /**
