@@ -3,10 +3,13 @@
  * Hono and postgres.js, with the security stack (headers, CORS, CSRF, body limit, client address, JWT, rate
  * limits) and tenancy (tenant resolution, tenant transactions, row-level security) removed. It connects as
  * the admin role, which bypasses row-level security, and runs each statement on its own; with
- * `BARE_TENANT_TRANSACTIONS=1` it runs each in a transaction that sets the tenant first, as the service
- * does, to measure what that part costs alone.
+ * `BARE_TENANT_TRANSACTIONS=1` it runs each in a tenant transaction, as the service does
+ * (`createTenantTransaction` of `@keel/tenant-context/postgres`, for one fixed tenant), to measure what that
+ * part costs alone.
  */
 import { serve } from "@hono/node-server";
+import { createTenantContext } from "@keel/tenant-context";
+import { createTenantTransaction } from "@keel/tenant-context/postgres";
 import { Hono } from "hono";
 import postgres from "postgres";
 import { TaskId } from "../src/ids.ts";
@@ -20,13 +23,13 @@ const sql = postgres(process.env.DATABASE_URL ?? "", {
   connection: { search_path: schema },
 });
 const log = createLogger();
+const tenants = createTenantContext<{ id: string }>();
+const loadTenant = { id: "tnt_load" };
+const withTenant = createTenantTransaction<postgres.TransactionSql>(sql, { context: tenants });
 const tenantTransactions = process.env.BARE_TENANT_TRANSACTIONS === "1";
 const query = (text: string, params: postgres.ParameterOrJSON<never>[]) =>
   tenantTransactions
-    ? sql.begin(async (tx) => {
-        await tx.unsafe("select set_config('app.tenant_id', $1, true)", ["tnt_load"]);
-        return tx.unsafe(text, params);
-      })
+    ? tenants.run(loadTenant, () => withTenant((tx) => tx.unsafe(text, params)))
     : sql.unsafe(text, params);
 const taskColumns = "id, project_id, title, done, created_at";
 
@@ -49,13 +52,18 @@ const app = new Hono()
   })
   .get("/api/projects/:projectId/tasks", async (c) => {
     const limit = Number(c.req.query("limit") ?? 20);
-    const rows = await query(`select ${taskColumns} from tasks where project_id = $1 order by id limit $2`, [
-      c.req.param("projectId"),
-      limit + 1,
-    ]);
+    const rows = await query(
+      `select t.* from projects p left join lateral (
+          select ${taskColumns} from tasks where project_id = p.id order by id limit $2
+        ) t on true
+        where p.id = $1`,
+      [c.req.param("projectId"), limit + 1],
+    );
+    if (rows.length === 0) return c.json({ title: "Not found" }, 404);
+    const tasks = rows.filter((row) => row.id !== null);
     return c.json({
-      items: rows.slice(0, limit),
-      nextCursor: rows.length > limit ? rows[limit - 1]?.id : null,
+      items: tasks.slice(0, limit),
+      nextCursor: tasks.length > limit ? tasks[limit - 1]?.id : null,
     });
   })
   .post("/api/projects/:projectId/tasks", async (c) => {

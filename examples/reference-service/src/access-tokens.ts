@@ -1,7 +1,8 @@
 /**
  * @module
  * The access token: a short HS256 JWT naming the user (`sub`), the tenant (`tid`) and the role, signed at
- * login and refresh, verified on every `/api` request against one Zod schema of its claims.
+ * login and refresh, verified on the first `/api` request that presents it against one Zod schema of its
+ * claims, then kept by the verifier's cache until it expires.
  */
 import {
   createJwtSigner,
@@ -34,6 +35,13 @@ export function createAccessTokens(secret: SecretLike): {
   const shared = { key: secret, issuer: ISSUER, audience: AUDIENCE };
   return {
     signer: createJwtSigner({ ...shared, algorithm: "HS256" }),
-    verifier: createJwtVerifier({ ...shared, algorithms: ["HS256"], claims: AccessClaimsSchema }),
+    verifier: createJwtVerifier({
+      ...shared,
+      algorithms: ["HS256"],
+      claims: AccessClaimsSchema,
+      // A client sends its token with every request: verified once, then kept until it expires. Nothing
+      // revokes an access token, so keeping it for its whole life accepts nothing a check would refuse.
+      cache: { maxEntries: 10_000, ttlSec: ACCESS_TOKEN_SEC },
+    }),
   };
 }

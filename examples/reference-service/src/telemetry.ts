@@ -37,7 +37,7 @@ export function telemetry(): MiddlewareHandler<{ Variables: { tenant?: { readonl
           const status = c.res.status;
           span.updateName(`${c.req.method} ${route}`);
           span.setAttributes({ "http.route": route, "http.response.status_code": status });
-          const tenant = c.var.tenant;
+          const tenant = c.get("tenant");
           if (tenant !== undefined) span.setAttribute("keel.tenant.id", tenant.id);
           if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();

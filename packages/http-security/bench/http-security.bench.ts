@@ -44,7 +44,7 @@ const keelCsrfApp = new Hono().use(crossOriginProtection()).all("/", handler);
 compare({
   name: "CSRF, a same-origin POST",
   anchor: { label: "hono/csrf", run: () => honoCsrfApp.request(post()) },
-  keel: { label: "csrf()", run: () => keelCsrfApp.request(post()) },
+  keel: { label: "crossOriginProtection()", run: () => keelCsrfApp.request(post()) },
 });
 
 const presetApp = new Hono().use(jsonApiSecurity({ origin: [origin] })).all("/", handler);

@@ -29,6 +29,23 @@ compare({
   keel: { label: "createJwtVerifier", run: () => hsVerifier.verify(hsToken) },
 });
 
+// A client presents the same token with every request: with `cache`, only the first one is verified.
+const cachedVerifier = createJwtVerifier({
+  algorithms: ["HS256"],
+  key: secret,
+  issuer,
+  audience,
+  cache: { maxEntries: 1000 },
+});
+compare({
+  name: "JWT verify, HS256, a token presented before",
+  anchor: {
+    label: "jose jwtVerify",
+    run: () => jwtVerify(hsToken, secretBytes, { algorithms: ["HS256"], ...joseChecks }),
+  },
+  keel: { label: "createJwtVerifier with cache", run: () => cachedVerifier.verify(hsToken) },
+});
+
 const es = await generateKeyPair("ES256", { extractable: true });
 const esToken = await createJwtSigner({ algorithm: "ES256", key: es.privateKey, issuer, audience }).sign(
   {},

@@ -71,7 +71,7 @@ export type Redactor = <T>(value: T) => Redacted<T>;
  * console.assert(JSON.stringify(redact({ "x-api-key": "k", cacheKey: "c" })) === '{"x-api-key":"[redacted]","cacheKey":"c"}');
  * ```
  */
-export const defaultSensitiveKeys: readonly string[] = Object.freeze([
+export const defaultSensitiveKeys: readonly string[] = /* @__PURE__ */ Object.freeze([
   "password",
   "passwd",
   "pwd",

@@ -27,6 +27,7 @@ const REDACTED = "[redacted]";
 export class Secret<T = string> {
   /** Wraps `value`. The instance is frozen and holds nothing that prints it. */
   constructor(value: T) {
+    defineInspectors();
     values.set(this, value);
     Object.freeze(this);
   }
@@ -52,10 +53,18 @@ export class Secret<T = string> {
   }
 }
 
-// Node and Bun's util.inspect (console.log) and Deno's inspector. Defined here, not in the class body,
-// because isolatedDeclarations cannot emit computed `Symbol.for` member names.
-for (const inspector of ["nodejs.util.inspect.custom", "Deno.customInspect"]) {
-  Object.defineProperty(Secret.prototype, Symbol.for(inspector), { value: () => `Secret(${REDACTED})` });
+let inspectorsDefined = false;
+/**
+ * Node and Bun's util.inspect (console.log) and Deno's inspector, on the prototype. Not in the class body,
+ * because isolatedDeclarations cannot emit computed `Symbol.for` member names; not at import, so that a
+ * bundle that never makes a Secret can drop the class.
+ */
+function defineInspectors(): void {
+  if (inspectorsDefined) return;
+  inspectorsDefined = true;
+  for (const inspector of ["nodejs.util.inspect.custom", "Deno.customInspect"]) {
+    Object.defineProperty(Secret.prototype, Symbol.for(inspector), { value: () => `Secret(${REDACTED})` });
+  }
 }
 
 /**

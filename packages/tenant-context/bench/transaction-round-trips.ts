@@ -1,5 +1,5 @@
 // Tenant transactions over a network: 1 ms each way between the driver and the real PostgreSQL (the
-// in-process proxy of latency-proxy.ts; no system settings), before and after the round-trip work, on pg,
+// in-process proxy of @keel/testing/latency-proxy; no system settings), before and after the round-trip work, on pg,
 // pg's pipeline mode and postgres.js. One connection, one transaction at a time, one query in each: the
 // rate is what one connection does, a pool multiplies it. Counts round trips and statements per
 // transaction, and writes the table into the README between <!-- round-trips:start --> and :end.
@@ -7,6 +7,7 @@
 //   node packages/tenant-context/bench/transaction-round-trips.ts   (PostgreSQL on 127.0.0.1:5432)
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { startLatencyProxy } from "@keel/testing/latency-proxy";
 import pg from "pg";
 import postgres from "postgres";
 import { writeBlock } from "../../../scripts/lib/readme.ts";
@@ -14,7 +15,6 @@ import { createTenantContext } from "../src/index.ts";
 import { createTenantTransaction as pgTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
 import { createPostgresFixture } from "../test/postgres-fixture.ts";
-import { startLatencyProxy } from "./latency-proxy.ts";
 
 const DELAY_MS = 1;
 const TRANSACTIONS = 200; // per round and side

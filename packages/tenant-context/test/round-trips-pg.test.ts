@@ -1,12 +1,12 @@
 // Round trips and statements of a tenant transaction on the real PostgreSQL, counted by a proxy between the
-// driver and the server that delays each chunk by 1 ms each way (bench/latency-proxy.ts): counts only,
+// driver and the server that delays each chunk by 1 ms each way (@keel/testing/latency-proxy): counts only,
 // never times. A round trip is a burst the client sends after it was answered.
 import { err } from "@keel/result";
 import { runtime } from "@keel/testing";
+import { type LatencyProxy, startLatencyProxy } from "@keel/testing/latency-proxy";
 import pg from "pg";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LatencyProxy, startLatencyProxy } from "../bench/latency-proxy.ts";
 import { createTenantTransaction } from "../src/pg.ts";
 import { createTenantTransaction as postgresJsTransaction } from "../src/postgres.ts";
 import { acme, tenants } from "./fixtures.ts";

@@ -17,6 +17,12 @@ export const PRIVATE_CACHE_CONTROL = "private, no-store";
 export function privateResponses(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    c.header("Cache-Control", PRIVATE_CACHE_CONTROL);
+    // Set in place: `c.header()` after `next()` would copy the whole response on every request.
+    try {
+      c.res.headers.set("Cache-Control", PRIVATE_CACHE_CONTROL);
+    } catch {
+      // A fetch() response passed through has immutable headers: then a copy it is.
+      c.header("Cache-Control", PRIVATE_CACHE_CONTROL);
+    }
   };
 }

@@ -14,9 +14,9 @@ export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     log.info("request", {
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       // Set on /api only: the tenant by tenant(), the claims by jwtAuth().
-      tenantId: c.var.tenant?.id,
+      tenantId: c.get("tenant")?.id,
       userId: jwtClaims(c)?.sub,
       method: c.req.method,
       route: c.req.routePath,

@@ -12,6 +12,7 @@ import { hasProtoKey, invalidClaim, type JwtClaims, type JwtHeader } from "./cla
 import { JwtClaimInvalid, type JwtError, JwtMalformed, JwtMissing } from "./errors.ts";
 import { toJwtError } from "./jose-errors.ts";
 import { type JwtVerifyKey, keySource } from "./keys.ts";
+import { createVerifiedCache, deepFreeze, type JwtVerifierCacheOptions } from "./verified-cache.ts";
 
 /** What {@link JwtVerifier.verify} gives for a valid token. */
 export interface VerifiedJwt<Claims> {
@@ -52,6 +53,12 @@ export interface JwtVerifierOptions<Schema extends StandardSchemaV1 | undefined 
   readonly crit?: readonly string[];
   /** A Standard Schema (Zod, Valibot...) the payload must pass; its output becomes `claims`. */
   readonly claims?: Schema;
+  /**
+   * Keeps verified tokens, so that a token presented again skips the signature check and the claims
+   * schema (see {@link JwtVerifierCacheOptions}); off by default. A hit still refuses a token past its
+   * `exp` or `maxTokenAgeSec`, and gives the same deeply frozen result each time.
+   */
+  readonly cache?: JwtVerifierCacheOptions | false;
 }
 
 /** A verifier built once by {@link createJwtVerifier}. */
@@ -73,7 +80,11 @@ const VERIFIER_OPTIONS = [
   "maxTokenLength",
   "crit",
   "claims",
+  "cache",
 ] as const;
+
+const ownOption = (options: object, key: string): unknown =>
+  Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -152,6 +163,31 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
   // Built once: never rejects (a schema that throws or rejects is an Err, as a failed check is).
   const parseClaims = schema === undefined ? undefined : fromSchemaAsync(schema);
   const { source, ready } = keySource(where, options.key, algorithms, symmetric);
+  // Own properties only: a polluted Object.prototype.cache must not turn caching on.
+  const cacheOptions = (Object.hasOwn(options, "cache") ? options.cache : undefined) ?? false;
+  if (cacheOptions !== false && (typeof cacheOptions !== "object" || cacheOptions === null)) {
+    fail(where, "cache", "must be an object or false");
+  }
+  refuseUnknownKeys(where, cacheOptions === false ? {} : cacheOptions, ["maxEntries", "ttlSec"], "cache");
+  const cache =
+    cacheOptions === false
+      ? undefined
+      : createVerifiedCache<VerifiedJwt<unknown>>(
+          checkWhole(where, "cache.maxEntries", ownOption(cacheOptions, "maxEntries"), 1, 1_000_000),
+        );
+  const cacheTtl =
+    cacheOptions === false
+      ? 0
+      : checkWhole(where, "cache.ttlSec", ownOption(cacheOptions, "ttlSec") ?? 60, 1, 3600);
+  /** The first second a fresh verification could refuse `payload` for its time claims, or the cache's TTL. */
+  const staleAt = (payload: Record<string, unknown>, nowSec: number): number =>
+    Math.min(
+      nowSec + cacheTtl,
+      (payload.exp as number) + clockTolerance,
+      maxTokenAge === undefined
+        ? Number.POSITIVE_INFINITY
+        : (payload.iat as number) + maxTokenAge + clockTolerance,
+    );
 
   // No prototype: jose reads options it was not given (`currentDate`...) per call, and a polluted
   // Object.prototype must not turn into one (`Object.prototype.currentDate = new Date(0)`: nothing expires).
@@ -176,6 +212,9 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
       if (typeof token !== "string" || token.length > maxTokenLength || !COMPACT_JWS.test(token)) {
         return err(new JwtMalformed());
       }
+      const nowSec = Math.floor(Date.now() / 1000);
+      const cached = cache?.get(token, nowSec);
+      if (cached !== undefined) return ok(cached as VerifiedJwt<Claims>);
       let payload: unknown;
       let header: JWTHeaderParameters;
       try {
@@ -188,10 +227,15 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
       if (hasProtoKey(header) || hasProtoKey(payload)) return err(new JwtMalformed());
       const invalid = invalidClaim(payload as Record<string, unknown>);
       if (invalid !== undefined) return err(new JwtClaimInvalid(invalid));
-      if (parseClaims === undefined) return ok({ claims: payload as Claims, header: header as JwtHeader });
-      const claims = await parseClaims(payload);
-      if (claims.isErr()) return err(new JwtClaimInvalid());
-      return ok({ claims: claims.value as Claims, header: header as JwtHeader });
+      let claims = payload as Claims;
+      if (parseClaims !== undefined) {
+        const parsed = await parseClaims(payload);
+        if (parsed.isErr()) return err(new JwtClaimInvalid());
+        claims = parsed.value as Claims;
+      }
+      const verified: VerifiedJwt<Claims> = { claims, header: header as JwtHeader };
+      cache?.set(token, deepFreeze(verified), staleAt(payload as Record<string, unknown>, nowSec));
+      return ok(verified);
     },
   };
 }

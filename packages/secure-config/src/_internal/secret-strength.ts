@@ -4,7 +4,7 @@
 // (U+200B) change nothing.
 
 // Values seen in .env.example files, tutorials and docker-compose files, compared whole.
-const knownDefaults: ReadonlySet<string> = new Set([
+const knownDefaults: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "changeme",
   "changeit",
   "secret",
@@ -119,23 +119,38 @@ const commonWords: readonly string[] = [
   "new",
   "and",
 ];
-const wordsByLength = new Map<number, Set<string>>();
-for (const word of commonWords) {
-  const same = wordsByLength.get(word.length) ?? new Set<string>();
-  same.add(word);
-  wordsByLength.set(word.length, same);
-}
-const wordLengths = [...wordsByLength.keys()].sort((a, b) => b - a);
-
 // Neighbours: letters and digits in order, keyboard rows; either direction. A run of 3+ neighbours
 // ("abcd", "4321", "qwer", "asdf") or of one character repeated ("aaaa") is a sequence.
 const rows = ["abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
-const neighbours = new Set<string>();
-for (const row of rows) {
-  for (let i = 1; i < row.length; i++) {
-    neighbours.add(`${row[i - 1]}${row[i]}`);
-    neighbours.add(`${row[i]}${row[i - 1]}`);
+
+interface Lookups {
+  readonly wordsByLength: ReadonlyMap<number, ReadonlySet<string>>;
+  /** The lengths of the common words, longest first. */
+  readonly wordLengths: readonly number[];
+  /** Each ordered pair of neighbours ("ab", "ba", "qw"...). */
+  readonly neighbours: ReadonlySet<string>;
+}
+
+// Built on first use, not at import: a bundle that never checks a secret's strength (loadConfig without
+// secret()) then drops the word list and these tables.
+let lookups: Lookups | undefined;
+function lookupsOnce(): Lookups {
+  if (lookups !== undefined) return lookups;
+  const wordsByLength = new Map<number, Set<string>>();
+  for (const word of commonWords) {
+    const same = wordsByLength.get(word.length) ?? new Set<string>();
+    same.add(word);
+    wordsByLength.set(word.length, same);
   }
+  const neighbours = new Set<string>();
+  for (const row of rows) {
+    for (let i = 1; i < row.length; i++) {
+      neighbours.add(`${row[i - 1]}${row[i]}`);
+      neighbours.add(`${row[i]}${row[i - 1]}`);
+    }
+  }
+  lookups = { wordsByLength, wordLengths: [...wordsByLength.keys()].sort((a, b) => b - a), neighbours };
+  return lookups;
 }
 
 // Leetspeak read back as letters: "p@ssw0rd" is "password". Applied before the fold (it maps symbols too).
@@ -186,11 +201,12 @@ function withoutCommonParts(text: string, sequences: boolean): string {
 }
 
 function isNeighbour(before: string, after: string): boolean {
-  return before === after || neighbours.has(`${before}${after}`);
+  return before === after || lookupsOnce().neighbours.has(`${before}${after}`);
 }
 
 /** The length of the longest common word starting at `start`, or 0. */
 function wordAt(text: string, start: number): number {
+  const { wordLengths, wordsByLength } = lookupsOnce();
   for (const length of wordLengths) {
     if (wordsByLength.get(length)?.has(text.slice(start, start + length))) return length;
   }

@@ -47,8 +47,3 @@ export async function findProject(query: SqlQuery, id: ProjectId): Promise<Proje
   const [row] = await query(`select ${COLUMNS} from projects where id = $1`, [id]);
   return row === undefined ? undefined : projectOf(row);
 }
-
-/** Whether the tenant has this project. */
-export async function projectExists(query: SqlQuery, id: ProjectId): Promise<boolean> {
-  return (await query("select 1 from projects where id = $1", [id])).length === 1;
-}

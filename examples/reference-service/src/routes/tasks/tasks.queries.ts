@@ -7,7 +7,6 @@ import type { z } from "@hono/zod-openapi";
 import type { SqlQuery } from "@keel/tenant-context";
 import { type ProjectId, TaskId } from "../../ids.ts";
 import type { Task } from "../../schemas.ts";
-import { projectExists } from "../projects/projects.queries.ts";
 import { iso, page, type Row } from "../rows.ts";
 
 export type TaskBody = z.infer<typeof Task>;
@@ -21,19 +20,29 @@ const taskOf = (row: Row): TaskBody => ({
   createdAt: iso(row.created_at),
 });
 
-/** A page of the project's tasks after `cursor`, oldest first; `undefined` when there is no such project. */
+/**
+ * A page of the project's tasks after `cursor`, oldest first; `undefined` when there is no such project.
+ * One statement: the project's row, joined with its page of tasks (a row of nulls when it has none).
+ */
 export async function listTasks(
   query: SqlQuery,
   projectId: ProjectId,
   { limit, cursor }: { readonly limit: number; readonly cursor?: TaskId | undefined },
 ) {
-  if (!(await projectExists(query, projectId))) return undefined;
   const rows = await query(
-    `select ${COLUMNS} from tasks
-      where project_id = $1 and ($2::text is null or id > $2) order by id limit $3`,
+    `select t.* from projects p left join lateral (
+        select ${COLUMNS} from tasks
+         where project_id = p.id and ($2::text is null or id > $2) order by id limit $3
+      ) t on true
+      where p.id = $1`,
     [projectId, cursor ?? null, limit + 1],
   );
-  return page(rows, limit, taskOf);
+  if (rows.length === 0) return undefined;
+  return page(
+    rows.filter((row) => row.id !== null),
+    limit,
+    taskOf,
+  );
 }
 
 /** A new task of the project; `undefined` when there is no such project. */
@@ -42,9 +51,10 @@ export async function insertTask(
   projectId: ProjectId,
   title: string,
 ): Promise<TaskBody | undefined> {
-  if (!(await projectExists(query, projectId))) return undefined;
+  // From the project's row: no row (so no insert) when the tenant has no such project.
   const [row] = await query(
-    `insert into tasks (id, project_id, title) values ($1, $2, $3) returning ${COLUMNS}`,
+    `insert into tasks (id, project_id, title) select $1, id, $3 from projects where id = $2
+      returning ${COLUMNS}`,
     [TaskId.generate(), projectId, title],
   );
   return row === undefined ? undefined : taskOf(row);

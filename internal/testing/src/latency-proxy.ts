@@ -1,7 +1,8 @@
-// A TCP proxy on 127.0.0.1 between a database client and PostgreSQL that delays every chunk by a fixed time
-// each way, as a network between a service and its database would, and counts round trips: each burst the
-// client sends after the proxy last delivered it something is one flight. The transaction bench measures
-// through it, and the tests count flights and statements per transaction through it (counts, never times).
+// A TCP proxy on 127.0.0.1 between a client and a server (PostgreSQL, Redis) that delays every chunk by a
+// fixed time each way, as a network between a service and its database would, and counts round trips: each
+// burst the client sends after the proxy last delivered it something is one flight. The tenant transaction
+// bench and the reference service's load measure through it, and the tests count flights and statements per
+// transaction through it (counts, never times).
 import { connect, createServer, type Socket } from "node:net";
 
 export interface LatencyProxy {
@@ -9,18 +10,20 @@ export interface LatencyProxy {
   readonly port: number;
   /** Client-to-server flights so far, over every connection: bursts sent after the client last received data. */
   readonly flights: number;
-  /** Statements the clients sent so far: simple queries ('Q') and executions of a portal ('E'). */
+  /** PostgreSQL statements the clients sent so far: simple queries ('Q') and executions of a portal ('E'). */
   readonly statements: number;
-  /** `url` (a postgres:// connection string) pointed at the proxy instead. */
+  /** `url` (a `postgres://` or `redis://` URL) pointed at the proxy instead. */
   via(url: string): string;
   close(): Promise<void>;
 }
 
 export interface LatencyProxyOptions {
-  /** Where PostgreSQL listens. */
+  /** Where the server listens. */
   readonly target: { readonly host: string; readonly port: number };
   /** The delay of each chunk, each way, in milliseconds (0: none, still counting). */
   readonly delayMs: number;
+  /** Whether the server is PostgreSQL, whose statements are counted; defaults to true. */
+  readonly postgres?: boolean;
 }
 
 /** Forwards `from`'s chunks to `to` after `delayMs`, in order: each timer sends the oldest waiting chunk. */
@@ -66,7 +69,7 @@ function statementCounter(count: () => void): (chunk: Buffer) => void {
   };
 }
 
-/** Starts a latency proxy to PostgreSQL; `close()` it at the end. */
+/** Starts a latency proxy; `close()` it at the end. */
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   let flights = 0;
   let statements = 0;
@@ -81,7 +84,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     }
     // A new flight starts when the client sends after it was answered (or first): the client waited.
     let answered = true;
-    const countStatements = statementCounter(() => statements++);
+    const countStatements = options.postgres === false ? () => {} : statementCounter(() => statements++);
     client.on("data", (chunk: Buffer) => {
       if (answered) flights++;
       answered = false;
