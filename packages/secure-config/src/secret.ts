@@ -61,10 +61,15 @@ let inspectorsDefined = false;
  */
 function defineInspectors(): void {
   if (inspectorsDefined) return;
-  inspectorsDefined = true;
   for (const inspector of ["nodejs.util.inspect.custom", "Deno.customInspect"]) {
-    Object.defineProperty(Secret.prototype, Symbol.for(inspector), { value: () => `Secret(${REDACTED})` });
+    Object.defineProperty(Secret.prototype, Symbol.for(inspector), {
+      value: () => `Secret(${REDACTED})`,
+      writable: false,
+      configurable: false,
+    });
   }
+  // Only once both are in place: a prototype that refuses them fails every construction, not the first.
+  inspectorsDefined = true;
 }
 
 /**

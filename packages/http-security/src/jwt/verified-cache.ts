@@ -46,16 +46,42 @@ export function createVerifiedCache<T>(maxEntries: number): VerifiedCache<T> {
   };
 }
 
-/** Freezes plain objects and arrays at every depth, without recursion: a cached result is shared by requests. */
-export function deepFreeze<T>(value: T): T {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current !== "object" || current === null || Object.isFrozen(current)) continue;
-    const prototype = Object.getPrototypeOf(current);
-    if (!Array.isArray(current) && prototype !== Object.prototype && prototype !== null) continue;
-    Object.freeze(current);
-    for (const inner of Object.values(current)) pending.push(inner);
+/**
+ * A deeply frozen copy of `value` when it holds only primitives, plain objects and arrays; `undefined` when it
+ * holds anything else (a `Date`, a `Map`, a class instance from a schema's transform), which freezing would
+ * not protect: such a result is not cached. Copied, not frozen in place, so that objects the application
+ * shares with the result (a schema default) stay its own. Without recursion, and cycles kept.
+ */
+export function frozenPlainCopy<T>(value: T): T | undefined {
+  const copies = new Map<object, object>();
+  const copyOf = (inner: unknown): unknown => {
+    if (typeof inner !== "object" || inner === null) return inner;
+    const known = copies.get(inner);
+    if (known !== undefined) return known;
+    const prototype = Object.getPrototypeOf(inner);
+    const plain = Array.isArray(inner) || prototype === Object.prototype || prototype === null;
+    if (!plain) throw notPlain;
+    const copy: object = Array.isArray(inner) ? [] : prototype === null ? Object.create(null) : {};
+    copies.set(inner, copy);
+    pending.push([inner, copy]);
+    return copy;
+  };
+  const pending: [object, object][] = [];
+  try {
+    const root = copyOf(value) as T;
+    while (pending.length > 0) {
+      const [source, target] = pending.pop() as [object, object];
+      for (const [key, inner] of Object.entries(source)) {
+        // defineProperty: a "__proto__" key stays a key, never the copy's prototype.
+        Object.defineProperty(target, key, { value: copyOf(inner), enumerable: true });
+      }
+    }
+    for (const copy of copies.values()) Object.freeze(copy);
+    return root;
+  } catch (error) {
+    if (error === notPlain) return undefined;
+    throw error;
   }
-  return value;
 }
+
+const notPlain = new Error("not plain");

@@ -12,7 +12,7 @@ import { hasProtoKey, invalidClaim, type JwtClaims, type JwtHeader } from "./cla
 import { JwtClaimInvalid, type JwtError, JwtMalformed, JwtMissing } from "./errors.ts";
 import { toJwtError } from "./jose-errors.ts";
 import { type JwtVerifyKey, keySource } from "./keys.ts";
-import { createVerifiedCache, deepFreeze, type JwtVerifierCacheOptions } from "./verified-cache.ts";
+import { createVerifiedCache, frozenPlainCopy, type JwtVerifierCacheOptions } from "./verified-cache.ts";
 
 /** What {@link JwtVerifier.verify} gives for a valid token. */
 export interface VerifiedJwt<Claims> {
@@ -56,7 +56,8 @@ export interface JwtVerifierOptions<Schema extends StandardSchemaV1 | undefined 
   /**
    * Keeps verified tokens, so that a token presented again skips the signature check and the claims
    * schema (see {@link JwtVerifierCacheOptions}); off by default. A hit still refuses a token past its
-   * `exp` or `maxTokenAgeSec`, and gives the same deeply frozen result each time.
+   * `exp` or `maxTokenAgeSec`, and gives the same deeply frozen copy each time. A result holding anything
+   * but plain objects, arrays and primitives (a `Date` from the claims schema) is not kept.
    */
   readonly cache?: JwtVerifierCacheOptions | false;
 }
@@ -234,8 +235,10 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
         claims = parsed.value as Claims;
       }
       const verified: VerifiedJwt<Claims> = { claims, header: header as JwtHeader };
-      cache?.set(token, deepFreeze(verified), staleAt(payload as Record<string, unknown>, nowSec));
-      return ok(verified);
+      const shared = cache === undefined ? undefined : frozenPlainCopy(verified);
+      if (shared === undefined) return ok(verified);
+      cache?.set(token, shared, staleAt(payload as Record<string, unknown>, nowSec));
+      return ok(shared);
     },
   };
 }

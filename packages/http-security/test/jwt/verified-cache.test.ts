@@ -11,9 +11,11 @@ const verifierWith = (options: Partial<JwtVerifierOptions> = {}) =>
   createJwtVerifier({ algorithms: ["HS256"], key: SECRET, issuer: ISS, audience: AUD, ...options });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const nowSec = () => Math.floor(Date.now() / 1000);
+
 /** Sleeps until the wall clock's second is at least `second` (Unix seconds). */
 async function untilSecond(second: number): Promise<void> {
-  while (Math.floor(Date.now() / 1000) < second) await sleep(100);
+  while (nowSec() < second) await sleep(100);
 }
 
 describe("createJwtVerifier: the verified-token cache", () => {
@@ -43,34 +45,50 @@ describe("createJwtVerifier: the verified-token cache", () => {
     const verifier = verifierWith({ cache: { maxEntries: 2 } });
     const [a, b, c] = await Promise.all(["a", "b", "c"].map((subject) => signer.sign({}, { subject })));
     const first = (await verifier.verify(a))._unsafeUnwrap();
-    await verifier.verify(b);
+    const bFirst = (await verifier.verify(b))._unsafeUnwrap();
     expect((await verifier.verify(a))._unsafeUnwrap()).toBe(first); // a is now the most recent
     await verifier.verify(c); // drops b
     expect((await verifier.verify(a))._unsafeUnwrap()).toBe(first);
-    const second = (await verifier.verify(b))._unsafeUnwrap();
-    expect((await verifier.verify(b))._unsafeUnwrap()).toBe(second);
+    const bAgain = (await verifier.verify(b))._unsafeUnwrap();
+    expect(bAgain).not.toBe(bFirst);
+    expect((await verifier.verify(b))._unsafeUnwrap()).toBe(bAgain);
   });
 
-  it("refuses a cached token once its exp has passed, as a fresh verification does", async () => {
+  it.concurrent("refuses a cached token once its exp has passed, as a fresh verification does", async () => {
     const verifier = verifierWith({ cache: { maxEntries: 10, ttlSec: 3600 } });
-    const token = await signer.sign({}, { subject: "user-1", expiresInSec: 2 });
+    const token = await signer.sign({}, { subject: "user-1", expiresInSec: 4 });
     const { exp } = (await verifier.verify(token))._unsafeUnwrap().claims;
     await untilSecond(Number(exp));
     expect((await verifier.verify(token))._unsafeUnwrapErr()._tag).toBe("JwtExpired");
   }, 15_000);
 
-  it("refuses a cached token once it is older than maxTokenAgeSec", async () => {
-    const verifier = verifierWith({ cache: { maxEntries: 10 }, maxTokenAgeSec: 1 });
+  it.concurrent("refuses a cached token once it is older than maxTokenAgeSec", async () => {
+    const verifier = verifierWith({ cache: { maxEntries: 10 }, maxTokenAgeSec: 3 });
     const token = await signer.sign({}, { subject: "user-1" });
     const { iat } = (await verifier.verify(token))._unsafeUnwrap().claims;
-    await untilSecond(Number(iat) + 2);
+    await untilSecond(Number(iat) + 4);
     expect((await verifier.verify(token))._unsafeUnwrapErr()._tag).toBe("JwtExpired");
   }, 15_000);
 
-  it("verifies anew after ttlSec, though the token is still valid", async () => {
+  it.concurrent("holds a cached token to clockToleranceSec past its exp, and not a second longer", async () => {
+    const verifier = verifierWith({ cache: { maxEntries: 10, ttlSec: 3600 }, clockToleranceSec: 2 });
+    const token = await signer.sign({}, { subject: "user-1", expiresInSec: 3 });
+    const first = (await verifier.verify(token))._unsafeUnwrap();
+    const exp = Number(first.claims.exp);
+    await untilSecond(exp + 1);
+    // Within the tolerance it is still the kept result; a wake-up that slipped past it must be refused.
+    const before = nowSec();
+    const within = await verifier.verify(token);
+    if (nowSec() < exp + 2) expect(within._unsafeUnwrap()).toBe(first);
+    else if (before >= exp + 2) expect(within._unsafeUnwrapErr()._tag).toBe("JwtExpired");
+    await untilSecond(exp + 2);
+    expect((await verifier.verify(token))._unsafeUnwrapErr()._tag).toBe("JwtExpired");
+  }, 20_000);
+
+  it.concurrent("verifies anew after ttlSec, though the token is still valid", async () => {
     const verifier = verifierWith({ cache: { maxEntries: 10, ttlSec: 1 } });
     const token = await signer.sign({}, { subject: "user-1" });
-    const before = Math.floor(Date.now() / 1000);
+    const before = nowSec();
     const first = (await verifier.verify(token))._unsafeUnwrap();
     await untilSecond(before + 2);
     const again = (await verifier.verify(token))._unsafeUnwrap();
@@ -78,23 +96,47 @@ describe("createJwtVerifier: the verified-token cache", () => {
     expect(again.claims).toEqual(first.claims);
   }, 15_000);
 
-  it("freezes the shared result at every depth: a handler cannot change what the next request reads", async () => {
+  it("keeps a deeply frozen copy: a handler cannot change what the next request reads", async () => {
+    const defaults = { scopes: ["read"] };
     const verifier = createJwtVerifier({
       algorithms: ["HS256"],
       key: SECRET,
       issuer: ISS,
       audience: AUD,
-      claims: z.object({ sub: z.string(), roles: z.array(z.string()), org: z.object({ id: z.string() }) }),
+      // .readonly() freezes only the top object; .default() hands out the application's own object.
+      claims: z
+        .object({
+          sub: z.string(),
+          roles: z.array(z.string()),
+          org: z.object({ id: z.string() }),
+          grant: z.object({ scopes: z.array(z.string()) }).default(defaults),
+        })
+        .readonly(),
       cache: { maxEntries: 10 },
     });
     const token = await signer.sign({ roles: ["user"], org: { id: "acme" } }, { subject: "user-1" });
     const { claims, header } = (await verifier.verify(token))._unsafeUnwrap();
-    expect(Object.isFrozen(claims) && Object.isFrozen(claims.roles) && Object.isFrozen(claims.org)).toBe(
-      true,
-    );
-    expect(Object.isFrozen(header)).toBe(true);
+    expect(
+      [claims, claims.roles, claims.org, claims.grant, claims.grant.scopes, header].every(Object.isFrozen),
+    ).toBe(true);
     expect(() => (claims.roles as string[]).push("admin")).toThrow(TypeError);
     expect((await verifier.verify(token))._unsafeUnwrap().claims.roles).toEqual(["user"]);
+    expect(Object.isFrozen(defaults) || Object.isFrozen(defaults.scopes)).toBe(false);
+  });
+
+  it("keeps no result holding a non-plain object (a Date): freezing would not protect it", async () => {
+    const verifier = createJwtVerifier({
+      algorithms: ["HS256"],
+      key: SECRET,
+      issuer: ISS,
+      audience: AUD,
+      claims: z.object({ sub: z.string(), exp: z.number().transform((exp) => new Date(exp * 1000)) }),
+      cache: { maxEntries: 10 },
+    });
+    const token = await signer.sign({}, { subject: "user-1" });
+    const first = (await verifier.verify(token))._unsafeUnwrap();
+    expect(first.claims.exp).toBeInstanceOf(Date);
+    expect((await verifier.verify(token))._unsafeUnwrap()).not.toBe(first);
   });
 
   it("a polluted Object.prototype turns no cache on and sets no time to live", async () => {
