@@ -327,7 +327,14 @@ async function network(delayMs: number): Promise<Network> {
     cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const [line] = await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line");
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`load/latency-proxy.ts exited (${code}) before it listened`);
+  });
+  const [line] = await Promise.race([
+    once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line"),
+    exited,
+  ]);
+  exited.catch(() => {}); // it exits at close, after the run
   const [proxiedDatabase, proxiedRedis] = JSON.parse(String(line)) as [string, string];
   return {
     latencyMs: delayMs,
