@@ -173,7 +173,6 @@ async function drive(
   probeStatus: 404 | 200,
   seconds: number,
 ): Promise<void> {
-  if (Number.isNaN(run.idleRss)) run.idleRss = await rssMiB(pid);
   const expect = (wanted: number) => (status: number) => void (status !== wanted && run.unexpected++);
   const instances = tenants.map((tenant, index) => {
     const other = tenants[1 - index] as Tenant;

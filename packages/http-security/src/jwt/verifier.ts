@@ -12,7 +12,7 @@ import { hasProtoKey, invalidClaim, type JwtClaims, type JwtHeader } from "./cla
 import { JwtClaimInvalid, type JwtError, JwtMalformed, JwtMissing } from "./errors.ts";
 import { toJwtError } from "./jose-errors.ts";
 import { type JwtVerifyKey, keySource } from "./keys.ts";
-import { createVerifiedCache, frozenPlainCopy, type JwtVerifierCacheOptions } from "./verified-cache.ts";
+import { createVerifiedCache, type JwtVerifierCacheOptions } from "./verified-cache.ts";
 
 /** What {@link JwtVerifier.verify} gives for a valid token. */
 export interface VerifiedJwt<Claims> {
@@ -83,9 +83,6 @@ const VERIFIER_OPTIONS = [
   "claims",
   "cache",
 ] as const;
-
-const ownOption = (options: object, key: string): unknown =>
-  Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -164,26 +161,14 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
   // Built once: never rejects (a schema that throws or rejects is an Err, as a failed check is).
   const parseClaims = schema === undefined ? undefined : fromSchemaAsync(schema);
   const { source, ready } = keySource(where, options.key, algorithms, symmetric);
-  // Own properties only: a polluted Object.prototype.cache must not turn caching on.
-  const cacheOptions = (Object.hasOwn(options, "cache") ? options.cache : undefined) ?? false;
-  if (cacheOptions !== false && (typeof cacheOptions !== "object" || cacheOptions === null)) {
-    fail(where, "cache", "must be an object or false");
-  }
-  refuseUnknownKeys(where, cacheOptions === false ? {} : cacheOptions, ["maxEntries", "ttlSec"], "cache");
-  const cache =
-    cacheOptions === false
-      ? undefined
-      : createVerifiedCache<VerifiedJwt<unknown>>(
-          checkWhole(where, "cache.maxEntries", ownOption(cacheOptions, "maxEntries"), 1, 1_000_000),
-        );
-  const cacheTtl =
-    cacheOptions === false
-      ? 0
-      : checkWhole(where, "cache.ttlSec", ownOption(cacheOptions, "ttlSec") ?? 60, 1, 3600);
-  /** The first second a fresh verification could refuse `payload` for its time claims, or the cache's TTL. */
-  const staleAt = (payload: Record<string, unknown>, nowSec: number): number =>
+  // Own property only: a polluted Object.prototype.cache must not turn caching on.
+  const cache = createVerifiedCache<VerifiedJwt<unknown>>(
+    where,
+    Object.hasOwn(options, "cache") ? options.cache : undefined,
+  );
+  /** The first second a fresh verification could refuse `payload` for its time claims. */
+  const validUntil = (payload: Record<string, unknown>): number =>
     Math.min(
-      nowSec + cacheTtl,
       (payload.exp as number) + clockTolerance,
       maxTokenAge === undefined
         ? Number.POSITIVE_INFINITY
@@ -213,8 +198,7 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
       if (typeof token !== "string" || token.length > maxTokenLength || !COMPACT_JWS.test(token)) {
         return err(new JwtMalformed());
       }
-      const nowSec = Math.floor(Date.now() / 1000);
-      const cached = cache?.get(token, nowSec);
+      const cached = cache?.get(token);
       if (cached !== undefined) return ok(cached as VerifiedJwt<Claims>);
       let payload: unknown;
       let header: JWTHeaderParameters;
@@ -235,10 +219,8 @@ export function createJwtVerifier<Schema extends StandardSchemaV1 | undefined = 
         claims = parsed.value as Claims;
       }
       const verified: VerifiedJwt<Claims> = { claims, header: header as JwtHeader };
-      const shared = cache === undefined ? undefined : frozenPlainCopy(verified);
-      if (shared === undefined) return ok(verified);
-      cache?.set(token, shared, staleAt(payload as Record<string, unknown>, nowSec));
-      return ok(shared);
+      const kept = cache?.keep(token, verified, validUntil(payload as Record<string, unknown>));
+      return ok((kept as VerifiedJwt<Claims> | undefined) ?? verified);
     },
   };
 }
