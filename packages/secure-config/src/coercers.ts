@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { err, fromSchema, ok } from "@keel/result";
 import type { Result, StandardSchemaV1 } from "./_internal/external-types.ts";
 import { makeField } from "./_internal/make-field.ts";
 import { own } from "./_internal/own.ts";
 import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
+import { err, fromSchema, ok } from "./_internal/result.ts";
 import { schemaReason } from "./_internal/schema-reason.ts";
 import type { FieldFor, FieldOptions } from "./field.ts";
 

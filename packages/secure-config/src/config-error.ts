@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { TaggedError, type TaggedErrorClass } from "@keel/result";
+import type { TaggedErrorClass } from "@keel/result";
+import { TaggedError } from "./_internal/result.ts";
 
 /** One thing wrong with the configuration. */
 export interface ConfigIssue {

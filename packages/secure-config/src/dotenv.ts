@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { err, ok, TaggedError, type TaggedErrorClass } from "@keel/result";
+import type { TaggedErrorClass } from "@keel/result";
 import type { Result } from "./_internal/external-types.ts";
+import { err, ok, TaggedError } from "./_internal/result.ts";
 import { scanDotenv } from "./_internal/scan-dotenv.ts";
 
 // A typed constant, because isolatedDeclarations cannot emit `extends TaggedError("...")` itself. An

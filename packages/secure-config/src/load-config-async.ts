@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { ResultAsync as NeverthrowResultAsync } from "@keel/result";
 import type { ResultAsync } from "./_internal/external-types.ts";
 import { noSourceIssue } from "./_internal/no-source.ts";
 import { own } from "./_internal/own.ts";
 import { readerOf } from "./_internal/read-source.ts";
+import { ResultAsync as NeverthrowResultAsync } from "./_internal/result.ts";
 import { MAX_TIMEOUT_MS, type ProviderOutcome, settleProvider } from "./_internal/settle-provider.ts";
 import { validateSpec } from "./_internal/validate-spec.ts";
 import type { ConfigError, ConfigIssue } from "./config-error.ts";

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { err } from "@keel/result";
 import type { Result } from "./_internal/external-types.ts";
 import { noSourceIssue } from "./_internal/no-source.ts";
 import { own } from "./_internal/own.ts";
 import { readerOf } from "./_internal/read-source.ts";
+import { err } from "./_internal/result.ts";
 import { validateSpec } from "./_internal/validate-spec.ts";
 import { ConfigError } from "./config-error.ts";
 import type { EnvReader, EnvRecord } from "./env-source.ts";

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { err, ok } from "@keel/result";
 import { makeField } from "./_internal/make-field.ts";
 import { own } from "./_internal/own.ts";
 import { normaliseProtocols, parseUrl } from "./_internal/parse-url.ts";
+import { err, ok } from "./_internal/result.ts";
 import { characterCount, productionWeakness } from "./_internal/secret-strength.ts";
 import type { UrlOptions } from "./coercers.ts";
 import type { FieldFor, FieldOptions } from "./field.ts";

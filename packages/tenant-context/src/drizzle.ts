@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { inTransactions } from "./_internal/transaction-driver.ts";
 import { isPgPool, watchPgPool } from "./_internal/watch-pg-pool.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
@@ -59,11 +60,11 @@ export function createTenantTransaction<Tx extends DrizzleExecutor>(
   const client = (db as { $client?: unknown }).$client;
   if (isPgPool(client)) watchPgPool(client);
   return tenantTransactionOf(
-    {
+    inTransactions({
       transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
       setTenant: (tx: Tx, name: string, tenantId: string) =>
         Promise.resolve(tx.execute(sql`select set_config(${name}, ${tenantId}, true)`)),
-    },
+    }),
     options,
   );
 }

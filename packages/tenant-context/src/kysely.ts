@@ -8,6 +8,7 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { inTransactions } from "./_internal/transaction-driver.ts";
 import { isPgPool, type PgPoolEvents, watchPgPool } from "./_internal/watch-pg-pool.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
 
@@ -67,12 +68,12 @@ export function createTenantTransaction<DB>(
     watchPgPool(options.pool);
   }
   return tenantTransactionOf(
-    {
+    inTransactions({
       transaction: <T>(body: (trx: Transaction<DB>) => Promise<T>): Promise<T> =>
         db.transaction().execute(body),
       setTenant: (trx: Transaction<DB>, name: string, tenantId: string) =>
         sql`select set_config(${name}, ${tenantId}, true)`.execute(trx),
-    },
+    }),
     options,
   );
 }

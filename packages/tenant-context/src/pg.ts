@@ -6,6 +6,7 @@
  */
 
 import type { Result } from "./_internal/external-types.ts";
+import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
 import { checkRowLevelSecurity as check } from "./rls-check.ts";
@@ -143,7 +144,7 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
   options: TenantTransactionOptions,
 ): TenantTransaction<Client> {
   return tenantTransactionOf(
-    {
+    onSessions({
       async open() {
         const client = await pool.connect();
         // Without a listener, a connection error while the client is checked out is an unhandled 'error'
@@ -180,7 +181,7 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
           },
         };
       },
-    },
+    }),
     options,
   );
 }

@@ -7,6 +7,7 @@
  */
 import type { Result } from "./_internal/external-types.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { inTransactions } from "./_internal/transaction-driver.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
 import { checkRowLevelSecurity as check } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -50,11 +51,11 @@ export function createTenantTransaction<Tx extends PgliteQueryable>(
   options: TenantTransactionOptions,
 ): TenantTransaction<Tx> {
   return tenantTransactionOf(
-    {
+    inTransactions({
       transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> => db.transaction(body),
       setTenant: (tx: Tx, name: string, tenantId: string) =>
         tx.query("select set_config($1, $2, true)", [name, tenantId]),
-    },
+    }),
     options,
   );
 }

@@ -5,7 +5,9 @@
  * @module
  */
 import type { Result } from "./_internal/external-types.ts";
+import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
+import { inTransactions } from "./_internal/transaction-driver.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
 import { checkRowLevelSecurity as check } from "./rls-check.ts";
 import type { TenantTransaction, TenantTransactionOptions } from "./tenant-transaction.ts";
@@ -108,18 +110,17 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
 ): TenantTransaction<Tx> {
   if (typeof sql.reserve !== "function") {
     return tenantTransactionOf(
-      {
-        transaction: <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
-          Promise.resolve(sql.begin(body)) as Promise<T>,
-        setTenant: (tx: Tx, name: string, tenantId: string) =>
-          Promise.resolve(tx.unsafe(SET_TENANT, [name, tenantId] as never[])),
-      },
+      inTransactions({
+        transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> => (await sql.begin(body)) as T,
+        setTenant: async (tx: Tx, name: string, tenantId: string) =>
+          await tx.unsafe(SET_TENANT, [name, tenantId] as never[]),
+      }),
       options,
     );
   }
   const reserve = sql.reserve.bind(sql);
   return tenantTransactionOf(
-    {
+    onSessions({
       async open() {
         const reserved = await reserve();
         const release = reserved.release.bind(reserved);
@@ -143,7 +144,7 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
           },
         };
       },
-    },
+    }),
     options,
   );
 }

@@ -184,6 +184,25 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
+      it("with transform: { undefined: null } (the README's advice for porsager/postgres#1082), an undefined parameter of the first query goes out as NULL", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {}, transform: { undefined: null } });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
+          const missing = undefined as unknown as number;
+          const rows = await tenants.run(acme, () =>
+            withTenant(async (tx) => await tx<{ value: number | null }[]>`select ${missing}::int as value`),
+          );
+          expect(rows[0]?.value).toBeNull();
+          expect(
+            await tenants.run(acme, () => withTenant(async (tx) => (await tx`select 1 as one`)[0])),
+          ).toEqual({
+            one: 1,
+          });
+        } finally {
+          await sql.end();
+        }
+      });
+
       it("gives work a transaction: savepoint rolls back to itself; release and prepare are refused", async () => {
         const sql = postgres(url, { max: 1, onnotice: () => {} });
         try {

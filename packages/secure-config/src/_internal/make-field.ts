@@ -1,7 +1,8 @@
-import { ok, type Result } from "@keel/result";
+import type { Result } from "@keel/result";
 import type { Field, FieldFor, FieldOptions } from "../field.ts";
 import { frozenCopy } from "./deep-freeze.ts";
 import { own } from "./own.ts";
+import { ok } from "./result.ts";
 
 /** What a coercer adds to a plain field. */
 export interface FieldParts<T> {

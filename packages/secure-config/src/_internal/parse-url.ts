@@ -1,4 +1,5 @@
-import { err, ok, type Result } from "@keel/result";
+import type { Result } from "@keel/result";
+import { err, ok } from "./result.ts";
 
 /** `["postgres:", "POSTGRESQL"]` -> `["postgres", "postgresql"]`: both spellings work (`URL.protocol` has the colon). */
 export function normaliseProtocols(protocols: readonly string[] | undefined): readonly string[] | undefined {

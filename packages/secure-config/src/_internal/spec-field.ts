@@ -1,8 +1,7 @@
-import { fromSchema } from "@keel/result";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Field, FieldLike } from "../field.ts";
 import { frozenCopy } from "./deep-freeze.ts";
-import { makeField } from "./make-field.ts";
+import { fromSchema } from "./result.ts";
 import { schemaReason } from "./schema-reason.ts";
 
 // A Standard Schema is recognised by its "~standard" property (zod schemas also have `parse` and `options`).
@@ -28,13 +27,17 @@ export function fieldOf(candidate: FieldLike): Field<unknown> {
     const validate = fromSchema(candidate);
     const parse = (raw: string) =>
       validate(raw).mapErr((error) => schemaReason(candidate, error.issues, raw, raw));
-    const field = makeField("schema", parse, undefined);
     // Asked once, here at set-up (a default computed by a function is computed once).
     const absent = validate(undefined);
-    made =
-      absent.isErr() || validate({}).isOk()
-        ? field
-        : Object.freeze({ ...field, fallback: Object.freeze({ value: frozenCopy(absent.value) }) });
+    const field: { -readonly [K in keyof Field<unknown>]: Field<unknown>[K] } = {
+      parse,
+      secret: false,
+      options: Object.freeze({}),
+    };
+    if (absent.isOk() && validate({}).isErr()) {
+      field.fallback = Object.freeze({ value: frozenCopy(absent.value) });
+    }
+    made = Object.freeze(field);
     asFields.set(candidate, made);
   }
   return made;

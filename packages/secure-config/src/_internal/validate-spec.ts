@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@keel/result";
+import type { Result } from "@keel/result";
 import { ConfigError, type ConfigIssue } from "../config-error.ts";
 import type { EnvReader } from "../env-source.ts";
 import type { FieldLike } from "../field.ts";
@@ -7,6 +7,7 @@ import { checkKey } from "./check-key.ts";
 import { resolveEnvironment } from "./environment.ts";
 import { setOwn } from "./own.ts";
 import { readKey } from "./read-source.ts";
+import { err, ok } from "./result.ts";
 import { fieldOf } from "./spec-field.ts";
 
 /**

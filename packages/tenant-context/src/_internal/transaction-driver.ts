@@ -1,0 +1,23 @@
+import type { TenantRunner } from "./tenant-transaction.ts";
+
+/**
+ * How a driver that commits for you runs a transaction (PGlite, Drizzle, Kysely): commit when `body`
+ * resolves, roll back when it throws. Its COMMIT's answer is not visible, so the tenant is set once more
+ * before it, which fails if a query failed inside: five statements.
+ */
+export interface TransactionDriver<Tx> {
+  transaction<T>(body: (tx: Tx) => Promise<T>): Promise<T>;
+  /** `SELECT set_config(setting, tenantId, true)` on `tx`: transaction-local, gone at commit or rollback. */
+  setTenant(tx: Tx, setting: string, tenantId: string): Promise<unknown>;
+}
+
+/** Runs tenant transactions on a driver that commits for you: the setting, the work, the setting again. */
+export function inTransactions<Tx>(driver: TransactionDriver<Tx>): TenantRunner<Tx> {
+  return (setting, tenantId, work, settle) =>
+    driver.transaction(async (tx) => {
+      await driver.setTenant(tx, setting, tenantId);
+      const result = settle(await work(tx));
+      await driver.setTenant(tx, setting, tenantId); // fails if the transaction was aborted
+      return result;
+    });
+}
