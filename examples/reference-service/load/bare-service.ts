@@ -27,10 +27,11 @@ const tenants = createTenantContext<{ id: string }>();
 const loadTenant = { id: "tnt_load" };
 const withTenant = createTenantTransaction<postgres.TransactionSql>(sql, { context: tenants });
 const tenantTransactions = process.env.BARE_TENANT_TRANSACTIONS === "1";
+// Prepared, as the service's queries are.
 const query = (text: string, params: postgres.ParameterOrJSON<never>[]) =>
   tenantTransactions
-    ? tenants.run(loadTenant, () => withTenant((tx) => tx.unsafe(text, params)))
-    : sql.unsafe(text, params);
+    ? tenants.run(loadTenant, () => withTenant((tx) => tx.unsafe(text, params, { prepare: true })))
+    : sql.unsafe(text, params, { prepare: true });
 const taskColumns = "id, project_id, title, done, created_at";
 
 const app = new Hono()
