@@ -18,7 +18,7 @@ import { NewTask, TaskChange } from "../src/schemas.ts";
 
 const schema = process.env.DB_SCHEMA ?? "reference";
 const sql = postgres(process.env.DATABASE_URL ?? "", {
-  max: 10,
+  max: Number(process.env.DB_POOL_SIZE ?? "10"),
   onnotice: () => {},
   connection: { search_path: schema },
 });

@@ -55,6 +55,8 @@ const slices = Array.from({ length: Math.ceil(duration / sliceSec) }, (_, index)
 /** Seconds each stack is driven, unmeasured, before the turns: JIT, connection pools and PostgreSQL's caches. */
 const warmUpSec = wholeSeconds("warm-up", values["warm-up"]);
 const CONNECTIONS_PER_TENANT = 8;
+/** PostgreSQL connections of every stack: one per request under way, as a tenant transaction holds one. */
+const POOL_SIZE = 2 * CONNECTIONS_PER_TENANT;
 const dir = fileURLToPath(new URL("..", import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -363,6 +365,7 @@ async function runStacks(net: Network): Promise<{ table: string; failed: number 
       RATE_LIMIT_PREFIX: `keel:load:${crypto.randomUUID()}:`,
       // Two users drive thousands of requests a second: lift the per-user API limit (still counted in Redis).
       API_RATE_LIMIT: "1000000000",
+      DB_POOL_SIZE: String(POOL_SIZE),
     });
     servers.push(full);
     const tenants: [Tenant, Tenant] = [await seed(full.url, "alpha"), await seed(full.url, "beta")];
@@ -373,6 +376,7 @@ async function runStacks(net: Network): Promise<{ table: string; failed: number 
         DATABASE_URL: net.databaseUrl,
         DB_SCHEMA: schema,
         BARE_TENANT_TRANSACTIONS: tenantTransactions ? "1" : "0",
+        DB_POOL_SIZE: String(POOL_SIZE),
       });
     const transactions = await bare(true);
     servers.push(transactions);
@@ -425,7 +429,7 @@ async function runStacks(net: Network): Promise<{ table: string; failed: number 
     const fullLatency = latency(fullRun);
     const plainLatency = latency(plainRun);
     const table = [
-      `**${net.latencyMs === 0 ? "Loopback" : `${net.latencyMs} ms each way to PostgreSQL and Redis`}.** Node ${process.versions.node}, ${duration} s per stack in turns of ${sliceSec} s (A B C, C B A, ...), 2 tenants x ${CONNECTIONS_PER_TENANT} connections, on ${new Date().toISOString().slice(0, 10)}; each stack warmed up for ${warmUpSec} s first, unmeasured; RSS sampled every second under load.`,
+      `**${net.latencyMs === 0 ? "Loopback" : `${net.latencyMs} ms each way to PostgreSQL and Redis`}.** Node ${process.versions.node}, ${duration} s per stack in turns of ${sliceSec} s (A B C, C B A, ...), 2 tenants x ${CONNECTIONS_PER_TENANT} connections, pools of ${POOL_SIZE} PostgreSQL connections, on ${new Date().toISOString().slice(0, 10)}; each stack warmed up for ${warmUpSec} s first, unmeasured; RSS sampled every second under load.`,
       "",
       "| stack | requests | req/s | p50 | p99 | errors | RSS in MiB: before the load, then the mean of each 10 s under it |",
       "|---|---:|---:|---:|---:|---:|---|",
@@ -436,7 +440,7 @@ async function runStacks(net: Network): Promise<{ table: string; failed: number 
       `- Full / bare throughput: ${ratio(fullRun, plainRun)} (the overhead of the security stack and tenancy: ` +
         `${ratio(plainRun, fullRun)}x; p50 ${(fullLatency.p50 / plainLatency.p50).toFixed(2)}x, p99 ${(fullLatency.p99 / plainLatency.p99).toFixed(2)}x).`,
       `- Of which the tenant transactions alone (\`createTenantTransaction\` of \`@keel/tenant-context/postgres\`: ` +
-        `BEGIN and set_config sent with the query, then COMMIT): ${ratio(plainRun, transactionsRun)}x; the rest ` +
+        `BEGIN and set_config, then the query, then COMMIT): ${ratio(plainRun, transactionsRun)}x; the rest ` +
         `(JWT, tenant resolution, rate limit in Redis, headers, CORS, CSRF, body limit, the row-level security ` +
         `policies): ${ratio(transactionsRun, fullRun)}x.`,
       `- Cross-tenant: ${fullRun.crossTenant} list responses held the other tenant's project; every probe of the other tenant's project by id was a 404 (any other answer is counted under errors); ${rows} task rows point at another tenant's project.`,

@@ -41,6 +41,11 @@ export const spec = {
   DB_SCHEMA: field((raw) => (SCHEMA_NAME.test(raw) ? ok(raw) : err("expected a lower-case SQL identifier")), {
     default: "reference",
   }),
+  /**
+   * Connections of the app role's pool (PostgreSQL). A tenant transaction holds one until its `COMMIT` is
+   * answered, so with a database a round trip away, fewer connections than requests served at once queue them.
+   */
+  DB_POOL_SIZE: int({ default: 10, min: 1, max: 1000 }),
   /** Rate-limit counts shared by every process. Unset outside production: counted in memory. */
   REDIS_URL: secretUrl({ protocols: ["redis:", "rediss:"], requiredIn: ["production"] }),
   RATE_LIMIT_PREFIX: string({ default: "keel:reference:" }),

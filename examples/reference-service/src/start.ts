@@ -14,7 +14,7 @@ import type { Context } from "hono";
 import { Redis } from "ioredis";
 import { createApp } from "./app.ts";
 import { type AppConfig, spec } from "./config.ts";
-import { type Database, openPostgres } from "./database.ts";
+import { type Database, openPostgres, type PostgresSettings } from "./database.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { openPglite } from "./pglite-database.ts";
 import { tenants } from "./tenant.ts";
@@ -30,6 +30,18 @@ export interface Service {
   markNotReady(): void;
   /** Closes the database pool and the Redis connection. */
   close(): Promise<void>;
+}
+
+/** PostgreSQL's URLs, schema and pool size from the config; `undefined` without `DATABASE_URL` (PGlite). */
+export function postgresSettings(config: AppConfig): PostgresSettings | undefined {
+  return config.DATABASE_URL === undefined
+    ? undefined
+    : {
+        adminUrl: config.DATABASE_URL.reveal(),
+        appUrl: config.APP_DATABASE_URL?.reveal(),
+        schema: config.DB_SCHEMA,
+        poolSize: config.DB_POOL_SIZE,
+      };
 }
 
 /** Outside production, a random `JWT_SECRET` when none is set (tokens then die with the process). */
@@ -67,16 +79,9 @@ async function start(
 ): Promise<Service> {
   const config = loadConfigOrThrow(spec, { source: withDevelopmentSecrets(env, log) });
 
-  let database: Database;
-  if (config.DATABASE_URL === undefined) {
-    database = await openPglite(tenants);
-  } else {
-    database = await openPostgres(tenants, {
-      adminUrl: config.DATABASE_URL.reveal(),
-      appUrl: config.APP_DATABASE_URL?.reveal(),
-      schema: config.DB_SCHEMA,
-    });
-  }
+  const postgres = postgresSettings(config);
+  const database: Database =
+    postgres === undefined ? await openPglite(tenants) : await openPostgres(tenants, postgres);
 
   let redis: Redis | undefined;
   let store: RateLimitStore;

@@ -80,17 +80,20 @@ function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe): Tx {
 
 /**
  * Makes `withTenant(work)` on postgres.js: on a reserved connection (`sql.reserve()`), `BEGIN` and `select
- * set_config(setting, tenantId, true)` go out with `work`'s first query, in one round trip (postgres.js
- * sends what it is given without waiting for answers), then `COMMIT`: two round trips around a one-query
- * `work`. It rolls back when `work` throws or returns an `err` Result; when the server answers `COMMIT` with
- * `ROLLBACK` (a query failed inside and `work` caught it), it rejects with an error of code `25P02`. `work`
- * gets the connection as a transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase
- * commit). With `prepare: false` postgres.js describes every statement with parameters first, one more
- * round trip for the setting. An `sql` without `reserve` runs on `sql.begin`. A connection lost during the
- * transaction rejects it with `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next
- * transaction on that `sql` (porsager/postgres#1216, #1186; see the README). Name the transaction type to
- * keep postgres.js's tagged template inside `work` (TypeScript cannot infer it through the overloaded
- * `begin`): `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
+ * set_config(setting, tenantId, true)` go out together in one round trip, then `work`'s queries once both
+ * are answered, then `COMMIT`: three round trips around a one-query `work`. (`work`'s first query is not
+ * sent behind them: postgres.js 3.4.9 never settles a query it fails to build, such as one with an invalid
+ * date string for a `timestamptz` parameter, when it goes out behind a statement still waiting for its
+ * answer, and that would hold the connection for good: porsager/postgres#1082.) It rolls back when `work`
+ * throws or returns an `err` Result; when the server answers `COMMIT` with `ROLLBACK` (a query failed inside
+ * and `work` caught it), it rejects with an error of code `25P02`. `work` gets the connection as a
+ * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit). With `prepare:
+ * false` postgres.js describes every statement with parameters first, one more round trip. An `sql` without
+ * `reserve` runs on `sql.begin`. A connection lost during the transaction rejects it with
+ * `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next transaction on that `sql`
+ * (porsager/postgres#1216, #1186; see the README). Name the transaction type to keep postgres.js's tagged
+ * template inside `work` (TypeScript cannot infer it through the overloaded `begin`):
+ * `createTenantTransaction<postgres.TransactionSql>(sql, ...)`.
  *
  * @example
  * ```ts no-run
@@ -127,8 +130,10 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
         const unsafe = reserved.unsafe.bind(reserved) as unknown as Unsafe;
         return {
           tx: asTransaction<Tx>(reserved, unsafe),
-          pipelined: true,
-          // Sent now, in this order, ahead of anything `work` sends: `execute()` queues each at once.
+          // Answered before `work` runs: a query of `work` that postgres.js fails to build behind them would
+          // reject one of them instead and never settle itself, keeping the connection (porsager/postgres#1082).
+          pipelined: false,
+          // Sent now, in this order, in one round trip: `execute()` queues each at once.
           begin: (setting, tenantId) =>
             Promise.all([
               unsafe("begin").execute(),

@@ -81,6 +81,31 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
+      it("in pipeline mode, a first query with a parameter pg cannot send (a throwing toPostgres) or the server refuses rejects, and the pool of one goes on", async () => {
+        const pool = new pg.Pool({ connectionString: url, max: 1, pipeline: true } as pg.PoolConfig);
+        try {
+          const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
+          const at = (value: unknown) =>
+            tenants.run(acme, () =>
+              withTenant(
+                async (client) => (await client.query("select $1::timestamptz as at", [value])).rows,
+              ),
+            );
+          expect((await at("2026-12-08T00:00:00Z"))[0]?.at).toEqual(new Date("2026-12-08T00:00:00Z"));
+          const unsendable = {
+            toPostgres() {
+              throw new Error("no text");
+            },
+          };
+          await expect(at(unsendable)).rejects.toThrow("no text");
+          await expect(at("not a date")).rejects.toMatchObject({ code: "22007" });
+          expect((await pool.query(settingQuery)).rows[0]?.value ?? "").toBe("");
+          expect((await at("2026-12-09T00:00:00Z"))[0]?.at).toEqual(new Date("2026-12-09T00:00:00Z"));
+        } finally {
+          await pool.end();
+        }
+      }, 15_000);
+
       for (const pipeline of [false, true]) {
         it(`${pipeline ? "in pipeline mode " : ""}rejects with 25P02 when COMMIT answered ROLLBACK (a swallowed failure), commits nothing and leaves no setting`, async () => {
           const pool = new pg.Pool({ connectionString: url, max: 1, pipeline } as pg.PoolConfig);
@@ -117,7 +142,7 @@ describe.skipIf(runtime === "workerd")(
     });
 
     describe("postgres.js", () => {
-      it("pipelines BEGIN and the setting with the first query: 2 round trips and 4 statements (7 and 5 before), 1 without a query", async () => {
+      it("sends BEGIN and the setting in one round trip, then the query: 3 round trips and 4 statements (7 and 5 before), 2 without a query", async () => {
         const sql = postgres(url, { max: 1, onnotice: () => {} });
         try {
           const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
@@ -130,10 +155,10 @@ describe.skipIf(runtime === "workerd")(
               names.push(rows.map((row) => row.name));
             }),
           );
-          expect(counts).toEqual({ roundTrips: 2, statements: 4 });
+          expect(counts).toEqual({ roundTrips: 3, statements: 4 });
           expect(new Set(names.map((list) => list.join()))).toEqual(new Set(["Acme launch,Acme roadmap"]));
           expect(await perTransaction(() => withTenant(async () => 1))).toEqual({
-            roundTrips: 1,
+            roundTrips: 2,
             statements: 3,
           });
         } finally {
@@ -184,23 +209,53 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
-      it("with transform: { undefined: null } (the README's advice for porsager/postgres#1082), an undefined parameter of the work's first query on a warm connection goes out as NULL", async () => {
-        const sql = postgres(url, { max: 1, onnotice: () => {}, transform: { undefined: null } });
+      it("a first query postgres.js cannot build (porsager/postgres#1082: an invalid date string, undefined, a Symbol) rejects on a warm connection, and the pool of one goes on", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {} });
         try {
           const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
-          // A connection's first transaction describes the setting before anything else goes out; from the
-          // second on, the work's first query is sent behind BEGIN and the setting, where #1082 would bite.
-          await tenants.run(acme, () => withTenant(async (tx) => await tx`select 1`));
-          const missing = undefined as unknown as number;
-          const rows = await tenants.run(acme, () =>
-            withTenant(async (tx) => await tx<{ value: number | null }[]>`select ${missing}::int as value`),
+          const at = (value: unknown) =>
+            tenants.run(acme, () =>
+              withTenant(
+                async (tx) =>
+                  await tx.unsafe("select $1::timestamptz as at", [value as never], { prepare: true }),
+              ),
+            );
+          // From the second transaction on the statement is prepared, and postgres.js serialises its
+          // parameters as it sends it: behind an unanswered BEGIN, a failure there never settled the query.
+          expect((await at("2026-12-08T00:00:00Z"))[0]?.at).toEqual(new Date("2026-12-08T00:00:00Z"));
+          const unprintable = { toString: () => Symbol("no text") };
+          for (const value of ["not a date", undefined, Symbol("no text"), unprintable]) {
+            await expect(at(value)).rejects.toThrow();
+          }
+          const [after] = await sql<
+            { value: string | null }[]
+          >`select current_setting('app.tenant_id', true) as value`;
+          expect(after?.value ?? "").toBe("");
+          expect((await at("2026-12-09T00:00:00Z"))[0]?.at).toEqual(new Date("2026-12-09T00:00:00Z"));
+        } finally {
+          await sql.end();
+        }
+      }, 15_000);
+
+      it("refuses a tenant id that is not a well-formed string (a number, a lone surrogate) before anything is sent", async () => {
+        const sql = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(sql, { context: tenants });
+          await sql`select 1`;
+          const flights = proxy.flights;
+          for (const id of [42, "acme\uD800", "\uDC00acme"]) {
+            await expect(
+              tenants.run({ id: id as string }, () => withTenant(async (tx) => await tx`select 1`)),
+            ).rejects.toThrow("tenant id must be a well-formed string");
+          }
+          expect(proxy.flights).toBe(flights);
+          // A pair is one character, and fine.
+          const [row] = await tenants.run({ id: "acme\u{1F600}" }, () =>
+            withTenant(
+              async (tx) => await tx<{ id: string }[]>`select current_setting('app.tenant_id') as id`,
+            ),
           );
-          expect(rows[0]?.value).toBeNull();
-          expect(
-            await tenants.run(acme, () => withTenant(async (tx) => (await tx`select 1 as one`)[0])),
-          ).toEqual({
-            one: 1,
-          });
+          expect(row?.id).toBe("acme\u{1F600}");
         } finally {
           await sql.end();
         }

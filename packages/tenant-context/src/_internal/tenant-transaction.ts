@@ -51,6 +51,11 @@ export function tenantTransactionOf<Tx>(
     if (insideTransaction.getStore() === true) {
       throw new TypeError("tenant transaction inside a tenant transaction: use the transaction you have");
     }
+    // Refused before anything is sent: a value the driver cannot send as text fails inside its pipeline, and
+    // a lone surrogate reaches the server as U+FFFD, the same setting as another id with one there.
+    if (typeof tenant.id !== "string" || /\p{Cs}/u.test(tenant.id)) {
+      throw new TypeError("tenant id must be a well-formed string");
+    }
     let failed: { readonly result: T } | undefined;
     const settle = (result: T): T => {
       if (isErrResult(result)) {
