@@ -6,6 +6,7 @@
  */
 
 import type { Result } from "./_internal/external-types.ts";
+import { lateQuery } from "./_internal/late-query.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
@@ -118,7 +119,8 @@ function pgInternals(client: object): { pipeline: boolean; connection: PgConnect
  * three round trips around a one-query `work`. A client in pg's pipeline mode (`new pg.Pool({ pipeline:
  * true })`) sends `BEGIN` and the setting with `work`'s first query: two. When the server answers `COMMIT`
  * with `ROLLBACK` (a query failed inside and `work` caught it), it rejects with an error of code `25P02`.
- * The setting is transaction-local, so the pooled connection never carries it to the next request; a
+ * `work` may not `release` the client, and its `query` throws a `TypeError` once `COMMIT` or `ROLLBACK` was
+ * sent. The setting is transaction-local, so the pooled connection never carries it to the next request; a
  * client whose rollback failed is destroyed, not returned to the pool. A connection that dies during the
  * transaction (the server ended it, a timeout, a failover) makes it reject with `DatabaseConnectionLost`,
  * not crash the process: the client is watched for `error` while checked out (pg-pool removes its own
@@ -156,8 +158,28 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
         client.on("error", onError);
         const { pipeline, connection } = pgInternals(client);
         const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<unknown>;
+        // From the moment COMMIT or ROLLBACK is sent, the work's queries are refused: the client goes back
+        // to the pool, and a late query would run wherever it is by then. `release` is the transaction's.
+        let ended = false;
+        const tx = new Proxy(client, {
+          get(target, key) {
+            if (key === "query") {
+              return (...args: unknown[]) => {
+                if (ended) throw lateQuery();
+                return Reflect.apply(target.query, target, args);
+              };
+            }
+            if (key === "release") {
+              return () => {
+                throw new TypeError("release is not available in a tenant transaction");
+              };
+            }
+            const value: unknown = Reflect.get(target, key, target);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        });
         return {
-          tx: client,
+          tx,
           pipelined: pipeline,
           begin: (setting, tenantId) =>
             pipeline || connection === undefined
@@ -170,10 +192,17 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
                   begin.callback = (error) => (error === null ? resolve() : reject(error));
                   query(begin as never);
                 }),
-          commit: async () => ((await query("COMMIT")) as { command?: string | null }).command ?? undefined,
-          rollback: () => query("ROLLBACK"),
+          commit: async () => {
+            ended = true;
+            return ((await query("COMMIT")) as { command?: string | null }).command ?? undefined;
+          },
+          rollback: () => {
+            ended = true;
+            return query("ROLLBACK");
+          },
           lost: () => lost,
           release(broken) {
+            ended = true;
             client.removeListener("error", onError);
             client.release(
               broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)),

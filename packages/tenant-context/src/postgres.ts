@@ -5,6 +5,7 @@
  * @module
  */
 import type { Result } from "./_internal/external-types.ts";
+import { lateQuery } from "./_internal/late-query.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import { inTransactions } from "./_internal/transaction-driver.ts";
@@ -50,20 +51,44 @@ type Unsafe = (query: string, parameters?: unknown[], options?: { prepare?: bool
 /**
  * The reserved connection as the transaction `work` gets: what postgres.js's transaction `sql` has beyond
  * it, `savepoint` (as postgres.js does it: `SAVEPOINT`, then `ROLLBACK TO` it when the callback throws),
- * and no `release` (the transaction gives the connection back when it ends).
+ * and no `release` (the transaction gives the connection back when it ends). A query of it that is sent once
+ * `ended()` (one `work` returned unawaited, or started late) is rejected with `lateQuery()`: sent, it would
+ * run on the connection wherever it is by then, perhaps inside another tenant's transaction.
  */
-function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe): Tx {
+function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe, ended: () => boolean): Tx {
   let savepoints = 0;
   const refuse = (what: string) => () => {
     throw new TypeError(`${what} is not available in a tenant transaction`);
   };
+  // postgres.js sends a query when it is first awaited, through the `handler` it was made with: the one
+  // place to see the send, whichever of then, execute, forEach or cursor started it.
+  const guard = (made: unknown): unknown => {
+    const query = made as { handler?: unknown; reject?: unknown };
+    if (!(made instanceof Promise) || typeof query.handler !== "function") return made;
+    const send = query.handler as ((sent: unknown) => unknown) & { debug?: unknown };
+    query.handler = Object.assign(
+      (sent: { reject(error: unknown): void }) => (ended() ? sent.reject(lateQuery()) : send(sent)),
+      { debug: send.debug },
+    );
+    return made;
+  };
+  const tx = new Proxy(reserved, {
+    apply: (target, self, args) => guard(Reflect.apply(target as never, self, args)),
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      return (key === "unsafe" || key === "file") && typeof value === "function"
+        ? (...args: unknown[]) => guard(value.apply(target, args))
+        : value;
+    },
+  });
   async function savepoint(name: unknown, work?: unknown): Promise<unknown> {
     const callback = typeof name === "function" ? name : work;
     if (typeof callback !== "function") throw new TypeError("savepoint needs a callback");
+    if (ended()) throw lateQuery();
     const label = `"s${savepoints++}${typeof name === "string" ? `_${name.replaceAll('"', '""')}` : ""}"`;
     await unsafe(`savepoint ${label}`);
     try {
-      const result: unknown = callback(reserved);
+      const result: unknown = callback(tx);
       return await (Array.isArray(result) ? Promise.all(result) : result);
     } catch (error) {
       await unsafe(`rollback to ${label}`);
@@ -75,7 +100,7 @@ function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe): Tx {
     prepare: { value: refuse("prepare (two-phase commit)"), configurable: true },
     release: { value: refuse("release"), configurable: true },
   });
-  return reserved as unknown as Tx;
+  return tx as unknown as Tx;
 }
 
 /**
@@ -87,7 +112,8 @@ function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe): Tx {
  * answer, and that would hold the connection for good: porsager/postgres#1082.) It rolls back when `work`
  * throws or returns an `err` Result; when the server answers `COMMIT` with `ROLLBACK` (a query failed inside
  * and `work` caught it), it rejects with an error of code `25P02`. `work` gets the connection as a
- * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit). With `prepare:
+ * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit) or `release`; a query
+ * of it first awaited once `COMMIT` or `ROLLBACK` was sent is rejected with a `TypeError`. With `prepare:
  * false` postgres.js describes every statement with parameters first, one more round trip. An `sql` without
  * `reserve` runs on `sql.begin`. A connection lost during the transaction rejects it with
  * `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next transaction on that `sql`
@@ -128,8 +154,10 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
         const reserved = await reserve();
         const release = reserved.release.bind(reserved);
         const unsafe = reserved.unsafe.bind(reserved) as unknown as Unsafe;
+        // From the moment COMMIT or ROLLBACK is sent, the work's queries are refused (see asTransaction).
+        let ended = false;
         return {
-          tx: asTransaction<Tx>(reserved, unsafe),
+          tx: asTransaction<Tx>(reserved, unsafe, () => ended),
           // Answered before `work` runs: a query of `work` that postgres.js fails to build behind them would
           // reject one of them instead and never settle itself, keeping the connection (porsager/postgres#1082).
           pipelined: false,
@@ -140,11 +168,18 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
               // Prepared (unless the sql has prepare: false), so described once per connection, not each time.
               unsafe(SET_TENANT, [setting, tenantId], { prepare: true }).execute(),
             ]),
-          commit: async () => (await unsafe("commit").execute()).command,
-          rollback: async () => await unsafe("rollback").execute(),
+          commit: async () => {
+            ended = true;
+            return (await unsafe("commit").execute()).command;
+          },
+          rollback: async () => {
+            ended = true;
+            return await unsafe("rollback").execute();
+          },
           lost: () => undefined,
           // A lost connection is not given back: postgres.js has closed it, and would reuse it as open.
           release: (broken) => {
+            ended = true;
             if (broken === undefined) release();
           },
         };

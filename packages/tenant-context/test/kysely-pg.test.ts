@@ -3,7 +3,7 @@
 // mid-transaction rejects with DatabaseConnectionLost instead of ending the process.
 import { err, ok } from "@keel/result";
 import { runtime } from "@keel/testing";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseConnectionLost, TenantContextMissing } from "../src/index.ts";
@@ -112,6 +112,17 @@ describe.skipIf(runtime === "workerd")(
       } finally {
         await one.db.destroy();
       }
+    });
+
+    it("refuses a transaction kept past its end", async () => {
+      const withTenant = createTenantTransaction(db, { context: tenants, pool });
+      let kept: Transaction<Database> | undefined;
+      await tenants.run(acme, () =>
+        withTenant(async (trx) => {
+          kept = trx;
+        }),
+      );
+      expect(() => kept?.selectFrom("projects").select("name")).toThrow(/after the transaction ended/);
     });
 
     it("rejects when a query failed inside the work, even if the work caught it (no silent rollback)", async () => {

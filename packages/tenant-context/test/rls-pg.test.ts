@@ -126,6 +126,36 @@ describe.skipIf(runtime === "workerd")(
         ).rejects.toMatchObject({ code: "25P02", message: /aborted/ });
       });
 
+      it("refuses a query sent on the client after its transaction ended, and release inside the work", async () => {
+        const single = new pg.Pool({ connectionString: fixture.appUrl, max: 1 });
+        try {
+          const withTenant = createTenantTransaction<pg.PoolClient>(single, { context: tenants });
+          let kept: pg.PoolClient | undefined;
+          await tenants.run(acme, () =>
+            withTenant(async (client) => {
+              kept = client;
+              return (await client.query("select 1")).rows;
+            }),
+          );
+          // The pool's only connection, now in globex's transaction: acme's kept client must not reach it.
+          const names = await tenants.run(globex, () =>
+            withTenant(async (client) => {
+              expect(() => kept?.query(`select tenant_id, name from ${projects}`)).toThrow(
+                /after the transaction ended/,
+              );
+              return (await client.query<Row>(`select name from ${projects}`)).rows.map((row) => row.name);
+            }),
+          );
+          expect(names).toEqual(["Globex secret plan"]);
+          await expect(
+            tenants.run(acme, () => withTenant(async (client) => client.release())),
+          ).rejects.toThrow("release is not available in a tenant transaction");
+          expect((await single.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+        } finally {
+          await single.end();
+        }
+      });
+
       it("keeps 1,000 interleaved transactions of two tenants on a pool of 2 apart, with random awaits", {
         timeout: 60_000,
       }, async () => {
@@ -169,6 +199,48 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
+      it("postgres.js: a query of the work sent after its transaction ended is refused, not run in the next tenant's", async () => {
+        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
+          let kept: postgres.TransactionSql | undefined;
+          // Written as for postgres.js's own begin, which awaits an array: here the queries come back unsent.
+          const unsent = await tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              kept = tx;
+              return [tx<Row[]>`select tenant_id, name from ${client(fixture.schema)}.projects`];
+            }),
+          );
+          // The only connection, now in globex's transaction: none of acme's late queries may run there.
+          const names = await tenants.run(globex, () =>
+            withTenant(async (tx) => {
+              const late = /after the transaction ended/;
+              await expect(Promise.all(unsent)).rejects.toThrow(late);
+              await expect(kept?.unsafe(`select name from ${projects}`)).rejects.toThrow(late);
+              await expect(kept?.savepoint((inner) => inner`select 1`)).rejects.toThrow(late);
+              return (await tx.unsafe<Row[]>(`select name from ${projects}`)).map((row) => row.name);
+            }),
+          );
+          expect(names).toEqual(["Globex secret plan"]);
+          // Without `reserve` (older postgres.js) the transaction runs on `sql.begin`: a kept one is refused too.
+          const onBegin = postgresJsTransaction<postgres.TransactionSql>(
+            { begin: (work) => client.begin(work) },
+            { context: tenants },
+          );
+          let keptOnBegin: postgres.TransactionSql | undefined;
+          await tenants.run(acme, () =>
+            onBegin(async (tx) => {
+              keptOnBegin = tx;
+            }),
+          );
+          const stale = keptOnBegin as postgres.TransactionSql;
+          expect(() => stale`select 1`).toThrow(/after the transaction ended/);
+          expect(() => stale.unsafe("select 1")).toThrow(/after the transaction ended/);
+        } finally {
+          await client.end();
+        }
+      });
+
       it("postgres.js: keeps 400 interleaved transactions of two tenants on 2 connections apart, with random awaits", {
         timeout: 60_000,
       }, async () => {
@@ -189,6 +261,30 @@ describe.skipIf(runtime === "workerd")(
           expect(setting?.value ?? "").toBe("");
         } finally {
           await client.end();
+        }
+      });
+
+      it("Drizzle on node-postgres: a transaction kept past its end is refused, not run in the next tenant's", async () => {
+        const single = new pg.Pool({ connectionString: fixture.appUrl, max: 1 });
+        try {
+          const withTenant = drizzleTransaction(drizzle({ client: single }), { context: tenants });
+          let kept: { execute(query: unknown): Promise<unknown> } | undefined;
+          await tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              kept = tx;
+            }),
+          );
+          const names = await tenants.run(globex, () =>
+            withTenant(async (tx) => {
+              expect(() => kept?.execute(sql.raw(`select name from ${projects}`))).toThrow(
+                /after the transaction ended/,
+              );
+              return (await tx.execute<{ name: string }>(sql.raw(`select name from ${projects}`))).rows;
+            }),
+          );
+          expect(names.map((row) => row.name)).toEqual(["Globex secret plan"]);
+        } finally {
+          await single.end();
         }
       });
 

@@ -79,6 +79,26 @@ describe.skipIf(runtime === "workerd")(
         expect(result.rows.map((row) => row.name)).toEqual(["Acme launch", "Acme roadmap"]);
       });
 
+      it("refuses a transaction kept past its end, on PGlite and on Drizzle", async () => {
+        const late = /after the transaction ended/;
+        const withTenant = createTenantTransaction(db, { context: tenants });
+        let kept: { query(text: string): Promise<unknown> } | undefined;
+        await tenants.run(acme, () =>
+          withTenant(async (tx) => {
+            kept = tx;
+          }),
+        );
+        expect(() => kept?.query("select name from projects")).toThrow(late);
+        const withDrizzle = drizzleTransaction(drizzle({ client: db }), { context: tenants });
+        let keptDrizzle: { execute(query: unknown): Promise<unknown> } | undefined;
+        await tenants.run(acme, () =>
+          withDrizzle(async (tx) => {
+            keptDrizzle = tx;
+          }),
+        );
+        expect(() => keptDrizzle?.execute(sql`select name from projects`)).toThrow(late);
+      });
+
       it("rejects when a query failed inside and the work caught it, on PGlite and on Drizzle (the setting is sent again before COMMIT)", async () => {
         const withTenant = createTenantTransaction(db, { context: tenants });
         await expect(
