@@ -5,8 +5,8 @@
  * @module
  */
 
+import { endingWith } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
-import { lateQuery } from "./_internal/late-query.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
@@ -161,21 +161,9 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
         // From the moment COMMIT or ROLLBACK is sent, the work's queries are refused: the client goes back
         // to the pool, and a late query would run wherever it is by then. `release` is the transaction's.
         let ended = false;
-        const tx = new Proxy(client, {
-          get(target, key) {
-            if (key === "query") {
-              return (...args: unknown[]) => {
-                if (ended) throw lateQuery();
-                return Reflect.apply(target.query, target, args);
-              };
-            }
-            if (key === "release") {
-              return () => {
-                throw new TypeError("release is not available in a tenant transaction");
-              };
-            }
-            const value: unknown = Reflect.get(target, key, target);
-            return typeof value === "function" ? value.bind(target) : value;
+        const tx = endingWith(client, () => ended, {
+          release() {
+            throw new TypeError("release is not available in a tenant transaction");
           },
         });
         return {

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { endingMember } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
 import { lateQuery } from "./_internal/late-query.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
@@ -48,50 +50,89 @@ interface PendingQuery extends PromiseLike<{ readonly command?: string }> {
 }
 type Unsafe = (query: string, parameters?: unknown[], options?: { prepare?: boolean }) => PendingQuery;
 
+// The call sites' stacks, as postgres.js keeps them for the errors of tagged-template queries: made here,
+// where the user's frame is within postgres.js's four, which the guard's own frames would push out.
+const origins = new WeakMap<object, string>();
+
+function originOf(strings: object): string {
+  let origin = origins.get(strings);
+  if (origin === undefined) {
+    const errors = Error as { stackTraceLimit?: number | undefined };
+    const limit = errors.stackTraceLimit;
+    errors.stackTraceLimit = 4;
+    origin = new Error().stack ?? "";
+    errors.stackTraceLimit = limit;
+    origins.set(strings, origin);
+  }
+  return origin;
+}
+
 /**
- * The reserved connection as the transaction `work` gets: what postgres.js's transaction `sql` has beyond
- * it, `savepoint` (as postgres.js does it: `SAVEPOINT`, then `ROLLBACK TO` it when the callback throws),
- * and no `release` (the transaction gives the connection back when it ends). A query of it that is sent once
- * `ended()` (one `work` returned unawaited, or started late) is rejected with `lateQuery()`: sent, it would
- * run on the connection wherever it is by then, perhaps inside another tenant's transaction.
+ * A postgres.js `sql` as a transaction's `work` gets it: once `ended()`, its queries (tagged template,
+ * `unsafe`) are rejected when they are sent and its methods throw `lateQuery()` (see `endingWith`).
+ * postgres.js sends a query when it is first awaited, which can be after the transaction, through the
+ * `handler` it was made with: the one place that sees every send (then, execute, forEach, cursor). `file`
+ * is refused: it reads its file before it sends, out of the guard's sight. One proxy, so that a failing
+ * query's stack, which postgres.js cuts at four frames, still reaches the caller's line.
  */
-function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe, ended: () => boolean): Tx {
-  let savepoints = 0;
-  const refuse = (what: string) => () => {
-    throw new TypeError(`${what} is not available in a tenant transaction`);
-  };
-  // postgres.js sends a query when it is first awaited, through the `handler` it was made with: the one
-  // place to see the send, whichever of then, execute, forEach or cursor started it.
-  const guard = (made: unknown): unknown => {
-    const query = made as { handler?: unknown; reject?: unknown };
+function guardSends<Sql extends object>(sql: Sql, ended: () => boolean): Sql {
+  const guard = (made: unknown, strings: unknown): unknown => {
+    const query = made as { handler?: unknown };
     if (!(made instanceof Promise) || typeof query.handler !== "function") return made;
     const send = query.handler as ((sent: unknown) => unknown) & { debug?: unknown };
     query.handler = Object.assign(
       (sent: { reject(error: unknown): void }) => (ended() ? sent.reject(lateQuery()) : send(sent)),
       { debug: send.debug },
     );
+    if (!send.debug && Array.isArray(strings) && "raw" in strings) {
+      Object.defineProperty(made, "origin", { value: originOf(strings), configurable: true });
+    }
     return made;
   };
-  const tx = new Proxy(reserved, {
-    apply: (target, self, args) => guard(Reflect.apply(target as never, self, args)),
+  return new Proxy(sql, {
+    apply(target, self, args) {
+      if (ended()) throw lateQuery();
+      return guard(Reflect.apply(target as never, self, args), args[0]);
+    },
     get(target, key) {
+      if (key === "file") return refuse("file");
       const value: unknown = Reflect.get(target, key);
-      return (key === "unsafe" || key === "file") && typeof value === "function"
-        ? (...args: unknown[]) => guard(value.apply(target, args))
-        : value;
+      if (key !== "unsafe" || typeof value !== "function") return endingMember(target, key, ended);
+      return (...args: unknown[]) => {
+        if (ended()) throw lateQuery();
+        return guard(value.apply(target, args), undefined);
+      };
     },
   });
+}
+
+function refuse(what: string): () => never {
+  return () => {
+    throw new TypeError(`${what} is not available in a tenant transaction`);
+  };
+}
+
+/**
+ * The reserved connection as the transaction `work` gets: what postgres.js's transaction `sql` has beyond
+ * it, `savepoint` (as postgres.js does it: `SAVEPOINT`, then `ROLLBACK TO` it when the callback throws),
+ * and no `release` (the transaction gives the connection back when it ends). Once `ended()`, a query of it
+ * is rejected when sent and any of its methods throws (see `guardSends`, `endingWith`): sent, it would run
+ * on the connection wherever it is by then, perhaps inside another tenant's transaction.
+ */
+function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe, ended: () => boolean): Tx {
+  let savepoints = 0;
+  const tx = guardSends(reserved, ended);
   async function savepoint(name: unknown, work?: unknown): Promise<unknown> {
     const callback = typeof name === "function" ? name : work;
     if (typeof callback !== "function") throw new TypeError("savepoint needs a callback");
-    if (ended()) throw lateQuery();
     const label = `"s${savepoints++}${typeof name === "string" ? `_${name.replaceAll('"', '""')}` : ""}"`;
     await unsafe(`savepoint ${label}`);
     try {
       const result: unknown = callback(tx);
       return await (Array.isArray(result) ? Promise.all(result) : result);
     } catch (error) {
-      await unsafe(`rollback to ${label}`);
+      // Once the transaction ended, ROLLBACK TO would reach whatever transaction holds the connection now.
+      if (!ended()) await unsafe(`rollback to ${label}`);
       throw error;
     }
   }
@@ -112,8 +153,9 @@ function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe, ended
  * answer, and that would hold the connection for good: porsager/postgres#1082.) It rolls back when `work`
  * throws or returns an `err` Result; when the server answers `COMMIT` with `ROLLBACK` (a query failed inside
  * and `work` caught it), it rejects with an error of code `25P02`. `work` gets the connection as a
- * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit) or `release`; a query
- * of it first awaited once `COMMIT` or `ROLLBACK` was sent is rejected with a `TypeError`. With `prepare:
+ * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit), `release` or `file`;
+ * once `COMMIT` or `ROLLBACK` was sent, its methods throw a `TypeError` and a query of it first awaited then
+ * is rejected with one. With `prepare:
  * false` postgres.js describes every statement with parameters first, one more round trip. An `sql` without
  * `reserve` runs on `sql.begin`. A connection lost during the transaction rejects it with
  * `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next transaction on that `sql`
@@ -140,7 +182,14 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
   if (typeof sql.reserve !== "function") {
     return tenantTransactionOf(
       inTransactions({
-        transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> => (await sql.begin(body)) as T,
+        // Queries the work made are refused when sent after the transaction (inTransactions refuses calls).
+        transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
+          (await sql.begin((tx) => {
+            let ended = false;
+            return body(guardSends(tx, () => ended)).finally(() => {
+              ended = true;
+            });
+          })) as T,
         setTenant: async (tx: Tx, name: string, tenantId: string) =>
           await tx.unsafe(SET_TENANT, [name, tenantId] as never[]),
       }),

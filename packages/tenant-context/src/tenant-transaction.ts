@@ -18,7 +18,8 @@ export interface TenantTransactionOptions {
  * Runs `work` in a transaction for the current tenant: the transaction first sets the tenant setting
  * (transaction-local), commits when `work` resolves, and rolls back when it throws or returns an `err`
  * Result (returned as it is). Outside a tenant it throws `TenantContextMissing`. The transaction `work` gets
- * is good until `work` settles: a query of it sent after the transaction ended throws a `TypeError`, as the
- * connection may by then be in another tenant's transaction.
+ * is good until `work` settles: a query of it sent after the transaction ended is refused with a
+ * `TypeError` (thrown, or the query's rejection), as the connection may by then be in another tenant's
+ * transaction.
  */
 export type TenantTransaction<Tx> = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;

@@ -3,7 +3,7 @@
 // mid-transaction rejects with DatabaseConnectionLost instead of ending the process.
 import { err, ok } from "@keel/result";
 import { runtime } from "@keel/testing";
-import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, sql, Transaction } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseConnectionLost, TenantContextMissing } from "../src/index.ts";
@@ -117,11 +117,20 @@ describe.skipIf(runtime === "workerd")(
     it("refuses a transaction kept past its end", async () => {
       const withTenant = createTenantTransaction(db, { context: tenants, pool });
       let kept: Transaction<Database> | undefined;
-      await tenants.run(acme, () =>
+      // Inside the work the guarded transaction is Kysely's own, helpers (`trx.fn`) and `instanceof` included.
+      const counted = await tenants.run(acme, () =>
         withTenant(async (trx) => {
           kept = trx;
+          expect(trx).toBeInstanceOf(Transaction);
+          return await trx
+            .withSchema(fixture.schema)
+            .selectFrom("projects")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .select(trx.fn.max("name").as("last"))
+            .executeTakeFirstOrThrow();
         }),
       );
+      expect(counted).toEqual({ n: "2", last: "Acme roadmap" });
       expect(() => kept?.selectFrom("projects").select("name")).toThrow(/after the transaction ended/);
     });
 

@@ -150,6 +150,17 @@ describe.skipIf(runtime === "workerd")(
           await expect(
             tenants.run(acme, () => withTenant(async (client) => client.release())),
           ).rejects.toThrow("release is not available in a tenant transaction");
+          // A chainable method hands back the guarded client, and the objects it holds are guarded too.
+          let chained: pg.PoolClient | undefined;
+          let connection: { query(text: string): void } | undefined;
+          await tenants.run(acme, () =>
+            withTenant(async (client) => {
+              chained = client.on("notice", () => {});
+              connection = (client as unknown as { connection: { query(text: string): void } }).connection;
+            }),
+          );
+          expect(() => chained?.query("select 1")).toThrow(/after the transaction ended/);
+          expect(() => connection?.query("select 1")).toThrow(/after the transaction ended/);
           expect((await single.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
         } finally {
           await single.end();
@@ -215,9 +226,11 @@ describe.skipIf(runtime === "workerd")(
           const names = await tenants.run(globex, () =>
             withTenant(async (tx) => {
               const late = /after the transaction ended/;
+              // Made in the work, sent now: rejected when sent. Made now, on the kept transaction: refused.
               await expect(Promise.all(unsent)).rejects.toThrow(late);
-              await expect(kept?.unsafe(`select name from ${projects}`)).rejects.toThrow(late);
-              await expect(kept?.savepoint((inner) => inner`select 1`)).rejects.toThrow(late);
+              expect(() => kept?.unsafe(`select name from ${projects}`)).toThrow(late);
+              expect(() => kept?.savepoint((inner) => inner`select 1`)).toThrow(late);
+              expect(() => kept?.notify("channel", "payload")).toThrow(late);
               return (await tx.unsafe<Row[]>(`select name from ${projects}`)).map((row) => row.name);
             }),
           );
@@ -236,6 +249,75 @@ describe.skipIf(runtime === "workerd")(
           const stale = keptOnBegin as postgres.TransactionSql;
           expect(() => stale`select 1`).toThrow(/after the transaction ended/);
           expect(() => stale.unsafe("select 1")).toThrow(/after the transaction ended/);
+          const unsentOnBegin = await tenants.run(acme, () =>
+            onBegin(async (tx) => [tx<Row[]>`select name from ${client(fixture.schema)}.projects`]),
+          );
+          const namesOnBegin = await tenants.run(globex, () =>
+            onBegin(async (tx) => {
+              await expect(Promise.all(unsentOnBegin)).rejects.toThrow(/after the transaction ended/);
+              return (await tx.unsafe<Row[]>(`select name from ${projects}`)).map((row) => row.name);
+            }),
+          );
+          expect(namesOnBegin).toEqual(["Globex secret plan"]);
+        } finally {
+          await client.end();
+        }
+      });
+
+      it("postgres.js: a savepoint that fails after its transaction ended does not roll back the next one's", async () => {
+        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
+          let fail = (): void => {};
+          const failing = new Promise<void>((resolve) => {
+            fail = resolve;
+          });
+          let lateSavepoint: Promise<unknown> = Promise.resolve();
+          await tenants.run(acme, () =>
+            withTenant(async (tx) => {
+              await new Promise<void>((entered) => {
+                lateSavepoint = tx
+                  .savepoint(async () => {
+                    entered();
+                    await failing;
+                    throw new Error("after the work");
+                  })
+                  .catch(() => {});
+              });
+            }),
+          );
+          // The only connection, now in globex's transaction, which has a savepoint "s0" of its own.
+          const outcome = await tenants.run(globex, () =>
+            withTenant(async (tx) => {
+              const insert = (name: string) =>
+                tx.unsafe(`insert into ${projects} (tenant_id, name) values ('globex', $1)`, [name]);
+              await insert("before the savepoint");
+              await tx.savepoint(() => insert("in the savepoint"));
+              fail();
+              await lateSavepoint;
+              const rows = await tx.unsafe<Row[]>(
+                `select name from ${projects} where name like '%savepoint'`,
+              );
+              return err(rows.map((row) => row.name).sort()); // seen, then rolled back
+            }),
+          );
+          expect(outcome._unsafeUnwrapErr()).toEqual(["before the savepoint", "in the savepoint"]);
+        } finally {
+          await client.end();
+        }
+      });
+
+      it("postgres.js: refuses file() (it reads before it sends), and a failing query's stack names its caller", async () => {
+        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
+        try {
+          const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
+          await expect(
+            tenants.run(acme, () => withTenant(async (tx) => tx.file("query.sql"))),
+          ).rejects.toThrow("file is not available in a tenant transaction");
+          const failed = await tenants
+            .run(acme, () => withTenant(async (tx) => await tx`select 1/0`))
+            .catch((error: unknown) => error);
+          expect(String((failed as Error).stack)).toContain("rls-pg.test.ts");
         } finally {
           await client.end();
         }
@@ -277,6 +359,11 @@ describe.skipIf(runtime === "workerd")(
           const names = await tenants.run(globex, () =>
             withTenant(async (tx) => {
               expect(() => kept?.execute(sql.raw(`select name from ${projects}`))).toThrow(
+                /after the transaction ended/,
+              );
+              // What the transaction holds is guarded as well: here Drizzle's session.
+              const session = (kept as unknown as { session: { execute(query: unknown): unknown } }).session;
+              expect(() => session.execute(sql.raw(`select name from ${projects}`))).toThrow(
                 /after the transaction ended/,
               );
               return (await tx.execute<{ name: string }>(sql.raw(`select name from ${projects}`))).rows;
