@@ -5,7 +5,7 @@
  * @module
  */
 
-import { endingMember } from "./_internal/ending-with.ts";
+import { endingMember, guardedDescriptor } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
 import { lateQuery } from "./_internal/late-query.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
@@ -89,20 +89,22 @@ function guardSends<Sql extends object>(sql: Sql, ended: () => boolean): Sql {
     }
     return made;
   };
+  const member = (target: Sql, key: PropertyKey): unknown => {
+    if (key === "file") return refuse("file");
+    const value: unknown = Reflect.get(target, key);
+    if (key !== "unsafe" || typeof value !== "function") return endingMember(target, key, ended);
+    return (...args: unknown[]) => {
+      if (ended()) throw lateQuery();
+      return guard(value.apply(target, args), undefined);
+    };
+  };
   return new Proxy(sql, {
     apply(target, self, args) {
       if (ended()) throw lateQuery();
       return guard(Reflect.apply(target as never, self, args), args[0]);
     },
-    get(target, key) {
-      if (key === "file") return refuse("file");
-      const value: unknown = Reflect.get(target, key);
-      if (key !== "unsafe" || typeof value !== "function") return endingMember(target, key, ended);
-      return (...args: unknown[]) => {
-        if (ended()) throw lateQuery();
-        return guard(value.apply(target, args), undefined);
-      };
-    },
+    get: (target, key) => member(target, key),
+    getOwnPropertyDescriptor: (target, key) => guardedDescriptor(target, key, member),
   });
 }
 
@@ -186,7 +188,9 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
         transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
           (await sql.begin((tx) => {
             let ended = false;
-            return body(guardSends(tx, () => ended)).finally(() => {
+            const unsafe = tx.unsafe.bind(tx) as unknown as Unsafe;
+            const guarded = asTransaction<Tx>(tx as unknown as PostgresReservedLike, unsafe, () => ended);
+            return body(guarded).finally(() => {
               ended = true;
             });
           })) as T,

@@ -160,6 +160,8 @@ describe.skipIf(runtime === "workerd")(
             }),
           );
           expect(() => chained?.query("select 1")).toThrow(/after the transaction ended/);
+          const release = Object.getOwnPropertyDescriptor(chained, "release")?.value as () => void;
+          expect(() => release()).toThrow("release is not available in a tenant transaction");
           expect(() => connection?.query("select 1")).toThrow(/after the transaction ended/);
           expect((await single.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
         } finally {
@@ -241,14 +243,25 @@ describe.skipIf(runtime === "workerd")(
             { context: tenants },
           );
           let keptOnBegin: postgres.TransactionSql | undefined;
+          let keptInSavepoint: postgres.TransactionSql | undefined;
           await tenants.run(acme, () =>
             onBegin(async (tx) => {
               keptOnBegin = tx;
+              await tx.savepoint(async (inner) => {
+                keptInSavepoint = inner;
+              });
+              expect(() => tx.prepare("two-phase")).toThrow(TypeError);
             }),
           );
-          const stale = keptOnBegin as postgres.TransactionSql;
-          expect(() => stale`select 1`).toThrow(/after the transaction ended/);
-          expect(() => stale.unsafe("select 1")).toThrow(/after the transaction ended/);
+          for (const stale of [keptOnBegin, keptInSavepoint] as postgres.TransactionSql[]) {
+            expect(() => stale`select 1`).toThrow(/after the transaction ended/);
+            expect(() => stale.unsafe("select 1")).toThrow(/after the transaction ended/);
+            // By reflection too.
+            const unsafe = Object.getOwnPropertyDescriptor(stale, "unsafe")?.value as (
+              text: string,
+            ) => unknown;
+            expect(() => unsafe("select 1")).toThrow(/after the transaction ended/);
+          }
           const unsentOnBegin = await tenants.run(acme, () =>
             onBegin(async (tx) => [tx<Row[]>`select name from ${client(fixture.schema)}.projects`]),
           );
@@ -264,48 +277,53 @@ describe.skipIf(runtime === "workerd")(
         }
       });
 
-      it("postgres.js: a savepoint that fails after its transaction ended does not roll back the next one's", async () => {
-        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
-        try {
-          const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
-          let fail = (): void => {};
-          const failing = new Promise<void>((resolve) => {
-            fail = resolve;
-          });
-          let lateSavepoint: Promise<unknown> = Promise.resolve();
-          await tenants.run(acme, () =>
-            withTenant(async (tx) => {
-              await new Promise<void>((entered) => {
-                lateSavepoint = tx
-                  .savepoint(async () => {
-                    entered();
-                    await failing;
-                    throw new Error("after the work");
-                  })
-                  .catch(() => {});
-              });
-            }),
-          );
-          // The only connection, now in globex's transaction, which has a savepoint "s0" of its own.
-          const outcome = await tenants.run(globex, () =>
-            withTenant(async (tx) => {
-              const insert = (name: string) =>
-                tx.unsafe(`insert into ${projects} (tenant_id, name) values ('globex', $1)`, [name]);
-              await insert("before the savepoint");
-              await tx.savepoint(() => insert("in the savepoint"));
-              fail();
-              await lateSavepoint;
-              const rows = await tx.unsafe<Row[]>(
-                `select name from ${projects} where name like '%savepoint'`,
-              );
-              return err(rows.map((row) => row.name).sort()); // seen, then rolled back
-            }),
-          );
-          expect(outcome._unsafeUnwrapErr()).toEqual(["before the savepoint", "in the savepoint"]);
-        } finally {
-          await client.end();
-        }
-      });
+      for (const via of ["reserve", "sql.begin"] as const) {
+        it(`postgres.js on ${via}: a savepoint that fails after its transaction ended does not roll back the next one's`, async () => {
+          const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
+          try {
+            const withTenant = postgresJsTransaction<postgres.TransactionSql>(
+              via === "reserve" ? client : { begin: (work) => client.begin(work) },
+              { context: tenants },
+            );
+            let fail = (): void => {};
+            const failing = new Promise<void>((resolve) => {
+              fail = resolve;
+            });
+            let lateSavepoint: Promise<unknown> = Promise.resolve();
+            await tenants.run(acme, () =>
+              withTenant(async (tx) => {
+                await new Promise<void>((entered) => {
+                  lateSavepoint = tx
+                    .savepoint(async () => {
+                      entered();
+                      await failing;
+                      throw new Error("after the work");
+                    })
+                    .catch(() => {});
+                });
+              }),
+            );
+            // The only connection, now in globex's transaction, which has a savepoint "s0" of its own.
+            const outcome = await tenants.run(globex, () =>
+              withTenant(async (tx) => {
+                const insert = (name: string) =>
+                  tx.unsafe(`insert into ${projects} (tenant_id, name) values ('globex', $1)`, [name]);
+                await insert("before the savepoint");
+                await tx.savepoint(() => insert("in the savepoint"));
+                fail();
+                await lateSavepoint;
+                const rows = await tx.unsafe<Row[]>(
+                  `select name from ${projects} where name like '%savepoint'`,
+                );
+                return err(rows.map((row) => row.name).sort()); // seen, then rolled back
+              }),
+            );
+            expect(outcome._unsafeUnwrapErr()).toEqual(["before the savepoint", "in the savepoint"]);
+          } finally {
+            await client.end();
+          }
+        });
+      }
 
       it("postgres.js: refuses file() (it reads before it sends), and a failing query's stack names its caller", async () => {
         const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });

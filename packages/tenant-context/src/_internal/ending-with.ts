@@ -14,6 +14,10 @@ export function endingWith<T>(value: T, ended: () => boolean, overrides: object 
 
 function guard(value: unknown, ended: () => boolean, owner: unknown, overrides: object): unknown {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return value;
+  const member = (target: object, key: PropertyKey): unknown =>
+    Object.hasOwn(overrides, key)
+      ? (overrides as Record<PropertyKey, unknown>)[key]
+      : endingMember(target, key, ended);
   const guarded: unknown = new Proxy(value, {
     apply(target, self, args) {
       if (ended()) throw lateQuery();
@@ -21,12 +25,25 @@ function guard(value: unknown, ended: () => boolean, owner: unknown, overrides: 
       const result: unknown = Reflect.apply(target as never, owner ?? self, args);
       return result === owner && owner !== undefined ? self : result;
     },
-    get(target, key) {
-      if (Object.hasOwn(overrides, key)) return (overrides as Record<PropertyKey, unknown>)[key];
-      return endingMember(target, key, ended);
-    },
+    get: (target, key) => member(target, key),
+    getOwnPropertyDescriptor: (target, key) => guardedDescriptor(target, key, member),
   });
   return guarded;
+}
+
+/**
+ * `target`'s own descriptor of `key` with the value `member` gives, so that reading it by reflection
+ * (`Object.getOwnPropertyDescriptor`) gets the guarded value too. A frozen one is given as it is, as a
+ * proxy must.
+ */
+export function guardedDescriptor<T extends object>(
+  target: T,
+  key: PropertyKey,
+  member: (target: T, key: PropertyKey) => unknown,
+): PropertyDescriptor | undefined {
+  const own = Reflect.getOwnPropertyDescriptor(target, key);
+  if (own === undefined || !("value" in own) || !own.configurable) return own;
+  return { ...own, value: member(target, key) };
 }
 
 /** `target[key]`, guarded as `endingWith` guards what it holds. */
