@@ -4,7 +4,6 @@
  *
  * @module
  */
-
 import { endingMember, guardedDescriptor } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
 import { lateQuery } from "./_internal/late-query.ts";
@@ -157,9 +156,8 @@ function asTransaction<Tx>(reserved: PostgresReservedLike, unsafe: Unsafe, ended
  * and `work` caught it), it rejects with an error of code `25P02`. `work` gets the connection as a
  * transaction: tagged template, `unsafe`, `savepoint`; not `prepare` (two-phase commit), `release` or `file`;
  * once `COMMIT` or `ROLLBACK` was sent, its methods throw a `TypeError` and a query of it first awaited then
- * is rejected with one. With `prepare:
- * false` postgres.js describes every statement with parameters first, one more round trip. An `sql` without
- * `reserve` runs on `sql.begin`. A connection lost during the transaction rejects it with
+ * is rejected with one. With `prepare: false` postgres.js describes every statement with parameters first,
+ * one more round trip. An `sql` without `reserve` runs on `sql.begin`. A connection lost during the transaction rejects it with
  * `DatabaseConnectionLost`; postgres.js 3.4.9 may then fail or hang the next transaction on that `sql`
  * (porsager/postgres#1216, #1186; see the README). Name the transaction type to keep postgres.js's tagged
  * template inside `work` (TypeScript cannot infer it through the overloaded `begin`):
