@@ -7,6 +7,7 @@
 
 import { endingWith } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
+import { refuse } from "./_internal/refusals.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import type { RlsCheck, RlsCheckOptions, RlsNotEnforced, RlsReport } from "./rls-check.ts";
@@ -147,7 +148,7 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
 ): TenantTransaction<Client> {
   return tenantTransactionOf(
     onSessions({
-      async open() {
+      async open(closing) {
         const client = await pool.connect();
         // Without a listener, a connection error while the client is checked out is an unhandled 'error'
         // event: it ends the process.
@@ -158,14 +159,8 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
         client.on("error", onError);
         const { pipeline, connection } = pgInternals(client);
         const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<unknown>;
-        // From the moment COMMIT or ROLLBACK is sent, the work's queries are refused: the client goes back
-        // to the pool, and a late query would run wherever it is by then. `release` is the transaction's.
-        let ended = false;
-        const tx = endingWith(client, () => ended, {
-          release() {
-            throw new TypeError("release is not available in a tenant transaction");
-          },
-        });
+        // Once COMMIT or ROLLBACK is sent, the work's queries are refused; `release` is the transaction's.
+        const tx = endingWith(client, closing, { release: refuse("release") });
         return {
           tx,
           pipelined: pipeline,
@@ -180,17 +175,10 @@ export function createTenantTransaction<Client extends PgQueryable = PgQueryable
                   begin.callback = (error) => (error === null ? resolve() : reject(error));
                   query(begin as never);
                 }),
-          commit: async () => {
-            ended = true;
-            return ((await query("COMMIT")) as { command?: string | null }).command ?? undefined;
-          },
-          rollback: () => {
-            ended = true;
-            return query("ROLLBACK");
-          },
+          commit: async () => ((await query("COMMIT")) as { command?: string | null }).command ?? undefined,
+          rollback: () => query("ROLLBACK"),
           lost: () => lost,
           release(broken) {
-            ended = true;
             client.removeListener("error", onError);
             client.release(
               broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)),

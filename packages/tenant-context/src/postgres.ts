@@ -6,7 +6,7 @@
  */
 import { endingMember, guardedDescriptor } from "./_internal/ending-with.ts";
 import type { Result } from "./_internal/external-types.ts";
-import { lateQuery } from "./_internal/late-query.ts";
+import { lateQuery, refuse } from "./_internal/refusals.ts";
 import { onSessions } from "./_internal/tenant-session.ts";
 import { tenantTransactionOf } from "./_internal/tenant-transaction.ts";
 import { inTransactions } from "./_internal/transaction-driver.ts";
@@ -107,12 +107,6 @@ function guardSends<Sql extends object>(sql: Sql, ended: () => boolean): Sql {
   });
 }
 
-function refuse(what: string): () => never {
-  return () => {
-    throw new TypeError(`${what} is not available in a tenant transaction`);
-  };
-}
-
 /**
  * The reserved connection as the transaction `work` gets: what postgres.js's transaction `sql` has beyond
  * it, `savepoint` (as postgres.js does it: `SAVEPOINT`, then `ROLLBACK TO` it when the callback throws),
@@ -182,16 +176,9 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
   if (typeof sql.reserve !== "function") {
     return tenantTransactionOf(
       inTransactions({
-        // Queries the work made are refused when sent after the transaction (inTransactions refuses calls).
-        transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> =>
-          (await sql.begin((tx) => {
-            let ended = false;
-            const unsafe = tx.unsafe.bind(tx) as unknown as Unsafe;
-            const guarded = asTransaction<Tx>(tx as unknown as PostgresReservedLike, unsafe, () => ended);
-            return body(guarded).finally(() => {
-              ended = true;
-            });
-          })) as T,
+        transaction: async <T>(body: (tx: Tx) => Promise<T>): Promise<T> => (await sql.begin(body)) as T,
+        // As with `reserve`: Keel's savepoint, and the work's queries refused when sent after it settled.
+        guard: (tx, ended) => asTransaction<Tx>(tx as never, tx.unsafe.bind(tx) as unknown as Unsafe, ended),
         setTenant: async (tx: Tx, name: string, tenantId: string) =>
           await tx.unsafe(SET_TENANT, [name, tenantId] as never[]),
       }),
@@ -201,14 +188,12 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
   const reserve = sql.reserve.bind(sql);
   return tenantTransactionOf(
     onSessions({
-      async open() {
+      async open(closing) {
         const reserved = await reserve();
         const release = reserved.release.bind(reserved);
         const unsafe = reserved.unsafe.bind(reserved) as unknown as Unsafe;
-        // From the moment COMMIT or ROLLBACK is sent, the work's queries are refused (see asTransaction).
-        let ended = false;
         return {
-          tx: asTransaction<Tx>(reserved, unsafe, () => ended),
+          tx: asTransaction<Tx>(reserved, unsafe, closing),
           // Answered before `work` runs: a query of `work` that postgres.js fails to build behind them would
           // reject one of them instead and never settle itself, keeping the connection (porsager/postgres#1082).
           pipelined: false,
@@ -219,18 +204,11 @@ export function createTenantTransaction<Tx extends PostgresQueryable = PostgresQ
               // Prepared (unless the sql has prepare: false), so described once per connection, not each time.
               unsafe(SET_TENANT, [setting, tenantId], { prepare: true }).execute(),
             ]),
-          commit: async () => {
-            ended = true;
-            return (await unsafe("commit").execute()).command;
-          },
-          rollback: async () => {
-            ended = true;
-            return await unsafe("rollback").execute();
-          },
+          commit: async () => (await unsafe("commit").execute()).command,
+          rollback: async () => await unsafe("rollback").execute(),
           lost: () => undefined,
           // A lost connection is not given back: postgres.js has closed it, and would reuse it as open.
           release: (broken) => {
-            ended = true;
             if (broken === undefined) release();
           },
         };

@@ -37,6 +37,16 @@ describe.skipIf(runtime === "workerd")(
 
     type Row = { tenant_id: string; name: string };
 
+    /** A postgres.js pool of `max` connections as the app role, ended after `use`. */
+    async function withPostgresJs(max: number, use: (client: postgres.Sql) => Promise<void>): Promise<void> {
+      const client = postgres(fixture.appUrl, { max, onnotice: () => {} });
+      try {
+        await use(client);
+      } finally {
+        await client.end();
+      }
+    }
+
     describe("createTenantTransaction() on pg against the real PostgreSQL", () => {
       it("shows a tenant its own rows only, and a query outside a tenant transaction sees no rows", async () => {
         const withTenant = createTenantTransaction<pg.PoolClient>(pool, { context: tenants });
@@ -188,8 +198,7 @@ describe.skipIf(runtime === "workerd")(
 
     describe("createTenantTransaction() on postgres.js and Drizzle (node-postgres) against the real PostgreSQL", () => {
       it("postgres.js: a tenant sees its own rows only; rollback on err", async () => {
-        const client = postgres(fixture.appUrl, { max: 2, onnotice: () => {} });
-        try {
+        await withPostgresJs(2, async (client) => {
           const withTenant = postgresJsTransaction(client, { context: tenants });
           const rows = await tenants.run(globex, () =>
             withTenant(async (tx) => await tx.unsafe(`select name from ${projects}`)),
@@ -207,14 +216,11 @@ describe.skipIf(runtime === "workerd")(
           );
           expect(after.map((row) => row.name)).toEqual(["Globex secret plan"]);
           expect((await checkPostgresJs(client, { schemas: [fixture.schema] })).isOk()).toBe(true);
-        } finally {
-          await client.end();
-        }
+        });
       });
 
       it("postgres.js: a query of the work sent after its transaction ended is refused, not run in the next tenant's", async () => {
-        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
-        try {
+        await withPostgresJs(1, async (client) => {
           const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
           let kept: postgres.TransactionSql | undefined;
           // Written as for postgres.js's own begin, which awaits an array: here the queries come back unsent.
@@ -272,15 +278,12 @@ describe.skipIf(runtime === "workerd")(
             }),
           );
           expect(namesOnBegin).toEqual(["Globex secret plan"]);
-        } finally {
-          await client.end();
-        }
+        });
       });
 
       for (const via of ["reserve", "sql.begin"] as const) {
         it(`postgres.js on ${via}: a savepoint that fails after its transaction ended does not roll back the next one's`, async () => {
-          const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
-          try {
+          await withPostgresJs(1, async (client) => {
             const withTenant = postgresJsTransaction<postgres.TransactionSql>(
               via === "reserve" ? client : { begin: (work) => client.begin(work) },
               { context: tenants },
@@ -319,15 +322,12 @@ describe.skipIf(runtime === "workerd")(
               }),
             );
             expect(outcome._unsafeUnwrapErr()).toEqual(["before the savepoint", "in the savepoint"]);
-          } finally {
-            await client.end();
-          }
+          });
         });
       }
 
       it("postgres.js: refuses file() (it reads before it sends), and a failing query's stack names its caller", async () => {
-        const client = postgres(fixture.appUrl, { max: 1, onnotice: () => {} });
-        try {
+        await withPostgresJs(1, async (client) => {
           const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
           await expect(
             tenants.run(acme, () => withTenant(async (tx) => tx.file("query.sql"))),
@@ -336,16 +336,13 @@ describe.skipIf(runtime === "workerd")(
             .run(acme, () => withTenant(async (tx) => await tx`select 1/0`))
             .catch((error: unknown) => error);
           expect(String((failed as Error).stack)).toContain("rls-pg.test.ts");
-        } finally {
-          await client.end();
-        }
+        });
       });
 
       it("postgres.js: keeps 400 interleaved transactions of two tenants on 2 connections apart, with random awaits", {
         timeout: 60_000,
       }, async () => {
-        const client = postgres(fixture.appUrl, { max: 2, onnotice: () => {} });
-        try {
+        await withPostgresJs(2, async (client) => {
           const withTenant = postgresJsTransaction<postgres.TransactionSql>(client, { context: tenants });
           const { leaked, seen } = await interleave(400, (i) =>
             withTenant(async (tx) => {
@@ -359,9 +356,7 @@ describe.skipIf(runtime === "workerd")(
           expect(seen).toBeGreaterThan(0);
           const [setting] = await client`select current_setting('app.tenant_id', true) as value`;
           expect(setting?.value ?? "").toBe("");
-        } finally {
-          await client.end();
-        }
+        });
       });
 
       it("Drizzle on node-postgres: a transaction kept past its end is refused, not run in the next tenant's", async () => {

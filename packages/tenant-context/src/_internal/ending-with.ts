@@ -1,4 +1,4 @@
-import { lateQuery } from "./late-query.ts";
+import { lateQuery } from "./refusals.ts";
 
 /**
  * A transaction's client as `work` gets it: once `ended()`, calling any of its methods, or of the objects

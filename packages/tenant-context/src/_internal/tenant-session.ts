@@ -7,8 +7,11 @@ import type { TenantRunner } from "./tenant-transaction.ts";
  * `BEGIN`, the setting, the work, `COMMIT`, in as few round trips as the driver allows.
  */
 export interface TenantSessionDriver<Tx> {
-  /** A connection of its own for one transaction. */
-  open(): Promise<TenantSession<Tx>>;
+  /**
+   * A connection of its own for one transaction. `closing()` is true from the moment `COMMIT` or `ROLLBACK`
+   * is sent: from then on `tx` must refuse the work's queries (see `endingWith`).
+   */
+  open(closing: () => boolean): Promise<TenantSession<Tx>>;
 }
 
 /** One transaction's connection; see `TenantSessionDriver`. */
@@ -50,7 +53,8 @@ function abortedAtCommit(): Error {
  */
 export function onSessions<Tx>(driver: TenantSessionDriver<Tx>): TenantRunner<Tx> {
   return async (setting, tenantId, work, settle) => {
-    const session = await driver.open();
+    let closing = false;
+    const session = await driver.open(() => closing);
     let begun: { readonly failed: unknown } | undefined;
     const beginning = session.begin(setting, tenantId).then(
       () => {
@@ -67,6 +71,7 @@ export function onSessions<Tx>(driver: TenantSessionDriver<Tx>): TenantRunner<Tx
       if (begun?.failed !== undefined) throw begun.failed;
       const result = settle(await work(session.tx));
       // Pipelined, COMMIT goes out without waiting for BEGIN's answer; with nothing else to send, one flight.
+      closing = true;
       const tag = await session.commit();
       ended = true;
       await beginning;
@@ -87,6 +92,7 @@ export function onSessions<Tx>(driver: TenantSessionDriver<Tx>): TenantRunner<Tx
       }
       if (!ended) {
         try {
+          closing = true;
           await session.rollback();
         } catch (rollbackError) {
           const lostNow = session.lost();
@@ -96,6 +102,7 @@ export function onSessions<Tx>(driver: TenantSessionDriver<Tx>): TenantRunner<Tx
       }
       throw failure;
     } finally {
+      closing = true;
       session.release(broken);
     }
   };
